@@ -1,0 +1,140 @@
+//! The event bus: a mark made on one request must reach the open pages of the marker's
+//! contacts at once.
+//!
+//! [`Hub`] routes events to the live streams open on this instance, by account, so a mark
+//! costs one channel send per connected contact and nothing for the others. With several
+//! instances, a transport (NATS JetStream) carries every published event to every instance's
+//! hub; the hub stays the one place that decides who on this instance hears what.
+//!
+//! Delivery is best effort by design: the durable record is the store (the inbox), and a
+//! stream that falls behind skips ahead rather than slowing the writer down.
+
+use dashmap::DashMap;
+use entraide_core::{AccountId, Event, Recipients};
+use futures::Stream;
+use std::sync::Arc;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+/// How many events a slow stream may fall behind before it skips: a page reloads its
+/// state on reconnect, so losing a stale event is better than holding memory for it.
+const STREAM_BUFFER: usize = 256;
+
+/// Routes events to the streams open on this instance.
+pub struct Hub {
+    by_account: DashMap<AccountId, broadcast::Sender<Arc<Event>>>,
+    everyone: broadcast::Sender<Arc<Event>>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        Self { by_account: DashMap::new(), everyone: broadcast::channel(STREAM_BUFFER).0 }
+    }
+
+    /// Hands an event to the streams of its recipients that are open here.
+    pub fn publish(&self, recipients: &Recipients, event: Event) {
+        let event = Arc::new(event);
+        match recipients {
+            Recipients::Everyone => {
+                let _ = self.everyone.send(event);
+            }
+            Recipients::Accounts(accounts) => {
+                for account in accounts {
+                    if let Some(sender) = self.by_account.get(account) {
+                        // An error only means every stream of that account closed meanwhile.
+                        let _ = sender.send(event.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The live events for one account: its own and those for everyone. The stream ends
+    /// when dropped; the hub forgets an account once its last stream is gone.
+    pub fn subscribe(self: &Arc<Self>, account: AccountId) -> impl Stream<Item = Arc<Event>> + Send + use<> {
+        let own = self.by_account.entry(account).or_insert_with(|| broadcast::channel(STREAM_BUFFER).0).subscribe();
+        let guard = Unsubscribe { hub: self.clone(), account };
+        let own = BroadcastStream::new(own);
+        let everyone = BroadcastStream::new(self.everyone.subscribe());
+        own.merge(everyone).filter_map(move |item| {
+            let _keep_until_stream_drops = &guard;
+            match item {
+                Ok(event) => Some(event),
+                Err(BroadcastStreamRecvError::Lagged(skipped)) => {
+                    tracing::debug!(%account, skipped, "a live stream fell behind");
+                    None
+                }
+            }
+        })
+    }
+
+    /// How many accounts have a stream open here, for /metrics.
+    pub fn connected_accounts(&self) -> usize {
+        self.by_account.len()
+    }
+}
+
+/// Removes an account's channel when its last stream closes, so the map holds only the
+/// connected.
+struct Unsubscribe {
+    hub: Arc<Hub>,
+    account: AccountId,
+}
+
+impl Drop for Unsubscribe {
+    fn drop(&mut self) {
+        // The receiver of this stream is dropped after this guard, so "1" is this stream.
+        self.hub.by_account.remove_if(&self.account, |_, sender| sender.receiver_count() <= 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entraide_core::CrisisId;
+    use futures::StreamExt as _;
+    use std::time::Duration;
+
+    fn activated() -> Event {
+        Event::CrisisActivated { crisis_id: CrisisId::new(), title: "t".into() }
+    }
+
+    async fn next(stream: &mut (impl Stream<Item = Arc<Event>> + Unpin)) -> Option<Arc<Event>> {
+        tokio::time::timeout(Duration::from_millis(200), stream.next()).await.ok().flatten()
+    }
+
+    #[tokio::test]
+    async fn events_reach_only_their_recipients() {
+        let hub = Arc::new(Hub::new());
+        let (alice, bob) = (AccountId::new(), AccountId::new());
+        let mut alice_stream = Box::pin(hub.subscribe(alice));
+        let mut bob_stream = Box::pin(hub.subscribe(bob));
+        hub.publish(&Recipients::Accounts(vec![alice]), activated());
+        assert!(next(&mut alice_stream).await.is_some());
+        assert!(next(&mut bob_stream).await.is_none(), "bob got alice's event");
+        hub.publish(&Recipients::Everyone, activated());
+        assert!(next(&mut alice_stream).await.is_some());
+        assert!(next(&mut bob_stream).await.is_some());
+    }
+
+    #[tokio::test]
+    async fn closed_streams_are_forgotten() {
+        let hub = Arc::new(Hub::new());
+        let alice = AccountId::new();
+        let first = hub.subscribe(alice);
+        let second = hub.subscribe(alice);
+        assert_eq!(hub.connected_accounts(), 1);
+        drop(first);
+        assert_eq!(hub.connected_accounts(), 1, "alice still has a stream open");
+        drop(second);
+        assert_eq!(hub.connected_accounts(), 0);
+    }
+}

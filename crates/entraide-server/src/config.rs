@@ -1,0 +1,57 @@
+//! The server's settings. Each is declared once, here, with its default and its doc: clap
+//! reads it from a flag or an `ENTRAIDE_*` variable, serde from the TOML file, and
+//! `entraide config` prints it.
+
+use clap::Args;
+use serde::{Deserialize, Serialize};
+
+#[derive(Args, Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerConfig {
+    /// The address the server is reached at, e.g. https://entraide.example.org. Cookies are
+    /// marked Secure when it starts with https.
+    #[arg(long, env = "ENTRAIDE_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+
+    /// How long a login lasts, in days.
+    #[arg(long, env = "ENTRAIDE_SESSION_DAYS", default_value_t = 30)]
+    pub session_days: u32,
+
+    /// Sign-ups allowed per client address per hour (bots register in bulk).
+    #[arg(long, env = "ENTRAIDE_SIGNUPS_PER_HOUR", default_value_t = 20)]
+    pub signups_per_hour: u32,
+
+    /// Log-in attempts allowed per client address per minute (password guessing).
+    #[arg(long, env = "ENTRAIDE_LOGINS_PER_MINUTE", default_value_t = 10)]
+    pub logins_per_minute: u32,
+
+    /// Trust the X-Forwarded-For header for the client address: only behind a proxy that sets it.
+    #[arg(long, env = "ENTRAIDE_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "ENTRAIDE_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// How long a response is kept for replay to a retry with the same Idempotency-Key, in hours.
+    #[arg(long, env = "ENTRAIDE_IDEMPOTENCY_HOURS", default_value_t = 24)]
+    pub idempotency_hours: u32,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            config: ServerConfig,
+        }
+        // The defaults are the ones declared on the fields above, and nowhere else.
+        <Defaults as clap::Parser>::parse_from(["entraide"]).config
+    }
+}
+
+impl ServerConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

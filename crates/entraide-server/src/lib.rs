@@ -1,0 +1,93 @@
+//! entraide's HTTP server: the JSON API (`api`), the web pages (`pages`), live events over
+//! Server-Sent Events, health and metrics. Both the API and the pages call the same
+//! operations (`ops`), which hold the permission checks and tell people on the bus.
+
+pub mod api;
+pub mod auth;
+mod client_ip;
+pub mod config;
+pub mod error;
+pub mod idempotency;
+mod metrics;
+mod ops;
+pub mod pages;
+mod ratelimit;
+pub mod state;
+
+pub use config::ServerConfig;
+pub use ops::accounts::LoggedIn;
+pub use state::AppState;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// The whole application: API, pages, health and metrics.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .nest("/api/v1", api::router())
+        .merge(pages::router())
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .layer(middleware::from_fn_with_state(state.clone(), idempotency::middleware))
+        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then stops taking connections and lets the requests
+/// in flight finish (live streams are closed: their clients reconnect elsewhere).
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    housekeeping.abort();
+    result
+}
+
+/// Forgets expired sessions, old idempotency records and idle rate-limit entries.
+async fn housekeeping(state: AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let now = chrono::Utc::now();
+        let before = now - chrono::Duration::hours(state.config.idempotency_hours.into());
+        if let Err(e) = state.store.purge(now, before).await {
+            tracing::warn!(error = %e, "housekeeping failed; will try again");
+        }
+        state.limits.shrink();
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    // Healthy means the database answers, not merely that the process is up.
+    match state.store.crises(Some(entraide_core::CrisisStatus::Active)).await {
+        Ok(_) => (axum::http::StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "store": state.store.backend()}))).into_response(),
+        Err(e) => error::AppError::from(e).into_response(),
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state.metrics.render(state.store.write_stats(), state.hub.connected_accounts());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
+}
+
+async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let method = request.method().to_string();
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_string();
+    let response = next.run(request).await;
+    let labels = metrics::RequestLabels { method, route, status: response.status().as_u16() };
+    state.metrics.requests.get_or_create(&labels).inc();
+    response
+}

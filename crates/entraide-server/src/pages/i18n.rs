@@ -1,0 +1,201 @@
+//! The pages' words in French and English. Each language is a TOML table embedded in the
+//! binary and parsed once; a key missing from one table fails the tests, not a page.
+
+use axum::http::header;
+use axum::http::request::Parts;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+pub const LANG_COOKIE: &str = "lang";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+type Table = HashMap<String, String>;
+
+static TABLES: LazyLock<[Table; 2]> = LazyLock::new(|| {
+    [
+        flatten(include_str!("../../i18n/en.toml")),
+        flatten(include_str!("../../i18n/fr.toml")),
+    ]
+});
+
+/// `[section] key = "..."` becomes `section.key`, so call sites name a word the way the
+/// file groups it.
+fn flatten(source: &str) -> Table {
+    fn walk(prefix: &str, table: &toml::Table, out: &mut Table) {
+        for (key, value) in table {
+            let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+            match value {
+                toml::Value::Table(inner) => walk(&key, inner, out),
+                toml::Value::String(s) => {
+                    out.insert(key, s.clone());
+                }
+                other => panic!("i18n: {key} must be a string, not {other}"),
+            }
+        }
+    }
+    let table: toml::Table = source.parse().expect("the embedded translation tables are valid TOML");
+    let mut out = Table::new();
+    walk("", &table, &mut out);
+    out
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch on every page.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Fr,
+            Lang::Fr => Lang::En,
+        }
+    }
+
+    fn table(self) -> &'static Table {
+        &TABLES[self as usize]
+    }
+
+    /// The words for `key`. An unknown key shows itself rather than failing the page: the
+    /// tests catch it before anyone reads it.
+    pub fn t(self, key: &str) -> &str {
+        self.table().get(key).map_or(key, String::as_str)
+    }
+
+    /// Like [`t`](Self::t), replacing each `{name}` with its value.
+    pub fn tf(self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// Whether `key` names words in the tables: flash keys arrive in a cookie, and only
+    /// known ones are shown.
+    pub fn knows(self, key: &str) -> bool {
+        self.table().contains_key(key)
+    }
+
+    /// The `lang` cookie if set, else the preferred of French and English in
+    /// Accept-Language, else English.
+    pub fn of_request(parts: &Parts) -> Lang {
+        if let Some(lang) = crate::auth::cookie(parts, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
+            return lang;
+        }
+        let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        preferred(accept)
+    }
+}
+
+/// The first of French and English with the highest weight (`q`) in an Accept-Language
+/// value; other languages don't count, since we can only offer these two.
+fn preferred(accept_language: &str) -> Lang {
+    let mut best: Option<(Lang, f32)> = None;
+    for entry in accept_language.split(',') {
+        let mut parts = entry.split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        let Some(lang) = Lang::parse(primary) else { continue };
+        if q > 0.0 && best.is_none_or(|(_, b)| q > b) {
+            best = Some((lang, q));
+        }
+    }
+    best.map_or(Lang::En, |(lang, _)| lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn both_tables_have_exactly_the_same_keys() {
+        let en: BTreeSet<_> = Lang::En.table().keys().collect();
+        let fr: BTreeSet<_> = Lang::Fr.table().keys().collect();
+        let only_en: Vec<_> = en.difference(&fr).collect();
+        let only_fr: Vec<_> = fr.difference(&en).collect();
+        assert!(only_en.is_empty() && only_fr.is_empty(), "only in en.toml: {only_en:?}; only in fr.toml: {only_fr:?}");
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        let names = |s: &str| -> BTreeSet<String> {
+            s.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_string()).collect()
+        };
+        for (key, en) in Lang::En.table() {
+            let fr = &Lang::Fr.table()[key];
+            assert_eq!(names(en), names(fr), "placeholders of {key}");
+        }
+    }
+
+    /// Every key the pages ask for exists: the string literals of the pages' source that
+    /// start with a section of the tables ("crisis.", "flash."...) are looked up.
+    #[test]
+    fn every_key_used_by_the_pages_exists() {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("layout.rs"),
+            include_str!("accounts.rs"),
+            include_str!("contacts.rs"),
+            include_str!("me.rs"),
+            include_str!("crisis.rs"),
+            include_str!("responder.rs"),
+        ];
+        let sections: BTreeSet<&str> = Lang::En.table().keys().filter_map(|k| k.split_once('.')).map(|(s, _)| s).collect();
+        let mut missing = Vec::new();
+        let mut used = 0;
+        for source in sources {
+            for literal in source.split('"').skip(1).step_by(2) {
+                let Some((section, rest)) = literal.split_once('.') else { continue };
+                let looks_like_key = !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');
+                if sections.contains(section) && looks_like_key {
+                    used += 1;
+                    if !Lang::En.knows(literal) {
+                        missing.push(literal.to_string());
+                    }
+                }
+            }
+        }
+        assert!(used > 50, "the scan found only {used} keys: has the source layout changed?");
+        assert!(missing.is_empty(), "keys used but not in the tables: {missing:?}");
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_of_ours() {
+        assert_eq!(preferred("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7"), Lang::Fr);
+        assert_eq!(preferred("en-GB,en;q=0.9,fr;q=0.8"), Lang::En);
+        assert_eq!(preferred("de-DE,de;q=0.9,fr;q=0.5,en;q=0.4"), Lang::Fr);
+        assert_eq!(preferred("en;q=0.3, fr;q=0.7"), Lang::Fr);
+        assert_eq!(preferred("fr;q=0"), Lang::En);
+        assert_eq!(preferred("de"), Lang::En);
+        assert_eq!(preferred(""), Lang::En);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert!(Lang::En.tf("flash.contact_requested", &[("handle", "bob")]).contains("@bob"));
+    }
+}

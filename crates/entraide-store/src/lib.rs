@@ -1,0 +1,161 @@
+//! Where entraide keeps what must survive a restart. One trait, [`Store`], with an SQLite
+//! implementation (the embedded default: `entraide serve` needs nothing installed) and a
+//! PostgreSQL one (what a city runs, several instances beside one database). Both pass the
+//! same conformance suite (`tests/conformance.rs`), so the server never needs to know which
+//! one it talks to.
+//!
+//! Rules live in `entraide-core`; a store applies them where they must be atomic with the
+//! write (the on-behalf mark rule reads the current mark in the same transaction).
+
+pub mod group_commit;
+mod model;
+pub mod postgres;
+pub mod sqlite;
+
+pub use model::*;
+
+use async_trait::async_trait;
+use entraide_core::{AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp};
+use entraide_geo::{BBox, Zone};
+use std::sync::Arc;
+
+/// What can go wrong, in the terms the API answers with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing named does not exist (or is not visible to the caller).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The write contradicts what is stored: a taken handle, a transition from the wrong
+    /// status, an on-behalf mark over an own answer.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database failed; the message is for logs, never for clients.
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The storage contract. Every method is one transaction: it happens whole or not at all.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// "sqlite" or "postgres", for logs and metrics.
+    fn backend(&self) -> &'static str;
+
+    /// How many safety writes were committed, in how many commits: the group-commit ratio,
+    /// for /metrics and for the test that checks marks really share commits.
+    fn write_stats(&self) -> WriteStats;
+
+    // --- accounts and sessions ---
+
+    /// Fails with `Conflict` when the handle is taken.
+    async fn create_account(&self, account: NewAccount) -> Result<Account>;
+    async fn account(&self, id: AccountId) -> Result<Option<Account>>;
+    /// With the password hash, for logging in.
+    async fn account_by_handle(&self, handle: &Handle) -> Result<Option<(Account, String)>>;
+    async fn create_session(&self, session: NewSession) -> Result<()>;
+    /// The live (unexpired) session with this token hash, with its account.
+    async fn session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>>;
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()>;
+
+    // --- contacts: mutual, by request then accept ---
+
+    /// Asks `to` to become a contact of `from`. If `to` had already asked `from`, they
+    /// become mutual at once.
+    async fn request_contact(&self, from: AccountId, to: AccountId, at: Timestamp) -> Result<ContactState>;
+    /// Accepts `other`'s pending request; `NotFound` when there is none.
+    async fn accept_contact(&self, me: AccountId, other: AccountId, at: Timestamp) -> Result<()>;
+    /// Removes the link (mutual or pending) from both sides; false when there was none.
+    async fn remove_contact(&self, me: AccountId, other: AccountId) -> Result<bool>;
+    async fn contacts(&self, me: AccountId) -> Result<Vec<Contact>>;
+    async fn mutual_contact_ids(&self, me: AccountId) -> Result<Vec<AccountId>>;
+    async fn are_mutual_contacts(&self, a: AccountId, b: AccountId) -> Result<bool>;
+
+    // --- where people are ---
+
+    /// Keeps the location as the latest one; the history is kept for later features
+    /// (calls for witnesses).
+    async fn record_location(&self, account: AccountId, location: Location) -> Result<()>;
+    async fn latest_location(&self, account: AccountId) -> Result<Option<Location>>;
+    async fn set_home(&self, account: AccountId, home: Option<Zone>) -> Result<()>;
+    async fn home(&self, account: AccountId) -> Result<Option<Zone>>;
+    /// People whose latest location since `since` lies in `bbox`: candidates that the caller
+    /// checks exactly against the zone.
+    async fn latest_locations_in(&self, bbox: BBox, since: Timestamp) -> Result<Vec<(AccountId, Location)>>;
+    /// People whose home area's bounding box meets `bbox`: candidates again.
+    async fn homes_in(&self, bbox: BBox) -> Result<Vec<(AccountId, Zone)>>;
+
+    // --- crises ---
+
+    /// Stores a new crisis with the id it carries (callers derive it from the request's
+    /// idempotency key, so a retried creation collides instead of duplicating); `Conflict`
+    /// when that id exists.
+    async fn create_crisis(&self, crisis: &Crisis) -> Result<()>;
+    async fn crisis(&self, id: CrisisId) -> Result<Option<Crisis>>;
+    /// Newest first.
+    async fn crises(&self, status: Option<CrisisStatus>) -> Result<Vec<Crisis>>;
+    /// Moves a crisis from `from` to `to` only if it is still `from` (two responders pressing
+    /// at once: one wins, the other gets `Conflict`).
+    async fn set_crisis_status(&self, id: CrisisId, from: CrisisStatus, to: CrisisStatus, at: Timestamp) -> Result<()>;
+
+    // --- Safety Check ---
+
+    /// Records that these people are asked about the crisis; returns those not asked before,
+    /// so each person is told once.
+    async fn add_prompts(&self, crisis: CrisisId, accounts: &[AccountId], at: Timestamp) -> Result<Vec<AccountId>>;
+    /// Everyone asked about the crisis (those who answered without being asked included).
+    async fn prompted(&self, crisis: CrisisId) -> Result<Vec<AccountId>>;
+    /// The crises that asked me, newest first, each with my current mark.
+    async fn prompts_for(&self, account: AccountId) -> Result<Vec<Prompt>>;
+    /// Applies a safety action: the durable write behind every "I'm safe". Acknowledged
+    /// (returns) only once committed; implementations group concurrent marks into one commit.
+    /// Returns the mark that now stands (None after a rejection left nothing).
+    async fn mark(&self, write: MarkWrite) -> Result<Option<CurrentMark>>;
+    /// Every mark of a person in a crisis, oldest first: the history behind the latest one.
+    async fn mark_history(&self, crisis: CrisisId, account: AccountId) -> Result<Vec<MarkEvent>>;
+    /// My mutual contacts with their current status in the crisis (None when they have not
+    /// answered), sorted by display name.
+    async fn contact_statuses(&self, crisis: CrisisId, me: AccountId) -> Result<Vec<ContactStatus>>;
+    async fn crisis_stats(&self, crisis: CrisisId) -> Result<CrisisStats>;
+    /// People whose current status is need_help, with their message and last location.
+    async fn need_help(&self, crisis: CrisisId) -> Result<Vec<NeedHelp>>;
+
+    // --- inbox ---
+
+    /// Leaves a notification for each recipient (live delivery is the bus's job; this is
+    /// what they find when they come back).
+    async fn notify(&self, recipients: &[AccountId], event: &Event, at: Timestamp) -> Result<()>;
+    /// The notifications left for me, and my contacts' status changes, newest first.
+    async fn inbox(&self, account: AccountId, limit: u32) -> Result<Vec<InboxItem>>;
+
+    // --- idempotent retries ---
+
+    /// Claims an idempotency key before the request runs. See [`IdempotencyClaim`].
+    async fn claim_idempotency_key(&self, key: &IdempotencyKey, fingerprint: &[u8; 32], now: Timestamp) -> Result<IdempotencyClaim>;
+    /// Stores the response to replay to every retry.
+    async fn complete_idempotency_key(&self, key: &IdempotencyKey, response: &StoredResponse) -> Result<()>;
+    /// Forgets a claim whose request failed on our side, so a retry runs it again.
+    async fn release_idempotency_key(&self, key: &IdempotencyKey) -> Result<()>;
+
+    /// Deletes expired sessions and idempotency records older than `before`.
+    async fn purge(&self, now: Timestamp, idempotency_before: Timestamp) -> Result<()>;
+}
+
+pub type DynStore = Arc<dyn Store>;
+
+/// Where the data lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    /// A directory holding `entraide.db` (SQLite, WAL mode): the embedded default.
+    Sqlite(std::path::PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+/// Opens the store and applies its pending migrations.
+pub async fn open(database: &Database) -> Result<DynStore> {
+    match database {
+        Database::Sqlite(dir) => Ok(Arc::new(sqlite::SqliteStore::open(dir).await?)),
+        Database::Postgres(url) => Ok(Arc::new(postgres::PostgresStore::connect(url).await?)),
+    }
+}

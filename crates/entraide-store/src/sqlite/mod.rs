@@ -1,0 +1,295 @@
+//! The embedded backend: one SQLite file in WAL mode, so `entraide serve` needs nothing
+//! installed.
+//!
+//! Every write goes to one writer thread (see [`writer`]), which commits queued writes
+//! together: SQLite never sees two writers from this process, and under load one fsync
+//! carries many marks. Reads run on a small pool of read-only connections, which WAL lets
+//! proceed while the writer commits.
+
+mod accounts;
+mod convert;
+mod crises;
+mod idempotency;
+mod inbox;
+mod migrate;
+mod places;
+mod safety;
+mod writer;
+
+use crate::group_commit::{self, Queue};
+use crate::{
+    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim, IdempotencyKey,
+    InboxItem, MarkEvent, MarkWrite, NeedHelp, NewAccount, NewSession, Prompt, Result, Session, Store, StoreError,
+    StoredResponse, WriteStats,
+};
+use async_trait::async_trait;
+use entraide_core::{AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp};
+use entraide_geo::{BBox, Zone};
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use writer::{Job, Write};
+
+/// How long a connection waits for a lock held by another process (`entraide admin`
+/// beside a server) before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Reads run on blocking threads; more connections than cores would only queue inside
+/// SQLite instead of here.
+const READERS: u32 = 4;
+
+/// Writes waiting for the writer: two full batches, so the next batch is ready while one
+/// commits, and beyond that callers wait (back-pressure).
+const QUEUE_CAPACITY: usize = 2 * group_commit::MAX_BATCH;
+
+/// Prepared statements each connection keeps: more than the store has queries.
+const STATEMENT_CACHE: usize = 64;
+
+pub struct SqliteStore {
+    writes: Queue<Write, Result<()>>,
+    reads: r2d2::Pool<SqliteConnectionManager>,
+    stats: Arc<writer::Stats>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if need be) `dir/entraide.db` and applies pending migrations.
+    pub async fn open(dir: &Path) -> Result<Self> {
+        let dir = dir.to_path_buf();
+        tokio::task::spawn_blocking(move || Self::open_blocking(&dir))
+            .await
+            .map_err(|e| StoreError::Backend(format!("opening the database: {e}")))?
+    }
+
+    fn open_blocking(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Backend(format!("cannot create the data directory {}: {e}", dir.display())))?;
+        let path = dir.join("entraide.db");
+        let mut conn = Connection::open(&path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Backend(format!("{} cannot use WAL mode (got {mode})", path.display())));
+        }
+        // FULL: in WAL mode, NORMAL may lose the last commits on power loss, and a mark is
+        // acknowledged as durable.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        migrate::apply(&mut conn)?;
+
+        let manager = SqliteConnectionManager::file(&path).with_init(|c| {
+            c.busy_timeout(BUSY_TIMEOUT)?;
+            c.pragma_update(None, "query_only", true)?;
+            c.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+            Ok(())
+        });
+        let reads = r2d2::Pool::builder()
+            .max_size(READERS)
+            .build(manager)
+            .map_err(|e| StoreError::Backend(format!("opening read connections: {e}")))?;
+
+        let (writes, batches) = group_commit::queue(QUEUE_CAPACITY);
+        let stats = Arc::new(writer::Stats::default());
+        writer::spawn(conn, batches, Arc::clone(&stats))
+            .map_err(|e| StoreError::Backend(format!("starting the writer thread: {e}")))?;
+        Ok(Self { writes, reads, stats })
+    }
+
+    async fn read<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> Result<T> + Send + 'static) -> Result<T> {
+        let pool = self.reads.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.get().map_err(|e| StoreError::Backend(format!("no read connection: {e}")))?;
+            f(&conn)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(format!("read task failed: {e}")))?
+    }
+
+    /// Runs `f` on the writer, in the next batch, and returns its result once committed.
+    async fn write<T: Send + 'static>(
+        &self,
+        is_mark: bool,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        // The result travels apart from the verdict: the job hands it over before COMMIT,
+        // but it is taken only once the writer reports the commit succeeded.
+        let (result_tx, mut result_rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let _ = result_tx.send(f(conn)?);
+            Ok(())
+        });
+        self.writes.submit(Write { job, is_mark }).await.map_err(|e| StoreError::Backend(e.to_string()))??;
+        result_rx.try_recv().map_err(|_| StoreError::Backend("the writer committed a write but lost its result".into()))
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn write_stats(&self) -> WriteStats {
+        self.stats.snapshot()
+    }
+
+    async fn create_account(&self, account: NewAccount) -> Result<Account> {
+        self.write(false, move |c| accounts::create_account(c, account)).await
+    }
+
+    async fn account(&self, id: AccountId) -> Result<Option<Account>> {
+        self.read(move |c| accounts::account_by_id(c, id)).await
+    }
+
+    async fn account_by_handle(&self, handle: &Handle) -> Result<Option<(Account, String)>> {
+        let handle = handle.clone();
+        self.read(move |c| accounts::account_by_handle(c, &handle)).await
+    }
+
+    async fn create_session(&self, session: NewSession) -> Result<()> {
+        self.write(false, move |c| accounts::create_session(c, session)).await
+    }
+
+    async fn session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>> {
+        let token_hash = *token_hash;
+        self.read(move |c| accounts::session(c, token_hash, now)).await
+    }
+
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()> {
+        let token_hash = *token_hash;
+        self.write(false, move |c| accounts::delete_session(c, token_hash)).await
+    }
+
+    async fn request_contact(&self, from: AccountId, to: AccountId, at: Timestamp) -> Result<ContactState> {
+        self.write(false, move |c| accounts::request_contact(c, from, to, at)).await
+    }
+
+    async fn accept_contact(&self, me: AccountId, other: AccountId, at: Timestamp) -> Result<()> {
+        self.write(false, move |c| accounts::accept_contact(c, me, other, at)).await
+    }
+
+    async fn remove_contact(&self, me: AccountId, other: AccountId) -> Result<bool> {
+        self.write(false, move |c| accounts::remove_contact(c, me, other)).await
+    }
+
+    async fn contacts(&self, me: AccountId) -> Result<Vec<Contact>> {
+        self.read(move |c| accounts::contacts(c, me)).await
+    }
+
+    async fn mutual_contact_ids(&self, me: AccountId) -> Result<Vec<AccountId>> {
+        self.read(move |c| accounts::mutual_contact_ids(c, me)).await
+    }
+
+    async fn are_mutual_contacts(&self, a: AccountId, b: AccountId) -> Result<bool> {
+        self.read(move |c| accounts::are_mutual_contacts(c, a, b)).await
+    }
+
+    async fn record_location(&self, account: AccountId, location: Location) -> Result<()> {
+        self.write(false, move |c| places::record_location(c, account, location)).await
+    }
+
+    async fn latest_location(&self, account: AccountId) -> Result<Option<Location>> {
+        self.read(move |c| places::latest_location(c, account)).await
+    }
+
+    async fn set_home(&self, account: AccountId, home: Option<Zone>) -> Result<()> {
+        self.write(false, move |c| places::set_home(c, account, home)).await
+    }
+
+    async fn home(&self, account: AccountId) -> Result<Option<Zone>> {
+        self.read(move |c| places::home(c, account)).await
+    }
+
+    async fn latest_locations_in(&self, bbox: BBox, since: Timestamp) -> Result<Vec<(AccountId, Location)>> {
+        self.read(move |c| places::latest_locations_in(c, bbox, since)).await
+    }
+
+    async fn homes_in(&self, bbox: BBox) -> Result<Vec<(AccountId, Zone)>> {
+        self.read(move |c| places::homes_in(c, bbox)).await
+    }
+
+    async fn create_crisis(&self, crisis: &Crisis) -> Result<()> {
+        let crisis = crisis.clone();
+        self.write(false, move |c| crises::create_crisis(c, crisis)).await
+    }
+
+    async fn crisis(&self, id: CrisisId) -> Result<Option<Crisis>> {
+        self.read(move |c| crises::crisis_by_id(c, id)).await
+    }
+
+    async fn crises(&self, status: Option<CrisisStatus>) -> Result<Vec<Crisis>> {
+        self.read(move |c| crises::crises(c, status)).await
+    }
+
+    async fn set_crisis_status(&self, id: CrisisId, from: CrisisStatus, to: CrisisStatus, at: Timestamp) -> Result<()> {
+        self.write(false, move |c| crises::set_crisis_status(c, id, from, to, at)).await
+    }
+
+    async fn add_prompts(&self, crisis: CrisisId, accounts: &[AccountId], at: Timestamp) -> Result<Vec<AccountId>> {
+        let accounts = accounts.to_vec();
+        self.write(false, move |c| crises::add_prompts(c, crisis, &accounts, at)).await
+    }
+
+    async fn prompted(&self, crisis: CrisisId) -> Result<Vec<AccountId>> {
+        self.read(move |c| crises::prompted(c, crisis)).await
+    }
+
+    async fn prompts_for(&self, account: AccountId) -> Result<Vec<Prompt>> {
+        self.read(move |c| crises::prompts_for(c, account)).await
+    }
+
+    async fn mark(&self, write: MarkWrite) -> Result<Option<CurrentMark>> {
+        self.write(true, move |c| safety::mark(c, write)).await
+    }
+
+    async fn mark_history(&self, crisis: CrisisId, account: AccountId) -> Result<Vec<MarkEvent>> {
+        self.read(move |c| safety::mark_history(c, crisis, account)).await
+    }
+
+    async fn contact_statuses(&self, crisis: CrisisId, me: AccountId) -> Result<Vec<ContactStatus>> {
+        self.read(move |c| safety::contact_statuses(c, crisis, me)).await
+    }
+
+    async fn crisis_stats(&self, crisis: CrisisId) -> Result<CrisisStats> {
+        self.read(move |c| safety::crisis_stats(c, crisis)).await
+    }
+
+    async fn need_help(&self, crisis: CrisisId) -> Result<Vec<NeedHelp>> {
+        self.read(move |c| safety::need_help(c, crisis)).await
+    }
+
+    async fn notify(&self, recipients: &[AccountId], event: &Event, at: Timestamp) -> Result<()> {
+        let (recipients, event) = (recipients.to_vec(), event.clone());
+        self.write(false, move |c| inbox::notify(c, &recipients, &event, at)).await
+    }
+
+    async fn inbox(&self, account: AccountId, limit: u32) -> Result<Vec<InboxItem>> {
+        self.read(move |c| inbox::inbox(c, account, limit)).await
+    }
+
+    async fn claim_idempotency_key(
+        &self,
+        key: &IdempotencyKey,
+        fingerprint: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<IdempotencyClaim> {
+        let (key, fingerprint) = (key.clone(), *fingerprint);
+        self.write(false, move |c| idempotency::claim(c, &key, fingerprint, now)).await
+    }
+
+    async fn complete_idempotency_key(&self, key: &IdempotencyKey, response: &StoredResponse) -> Result<()> {
+        let (key, response) = (key.clone(), response.clone());
+        self.write(false, move |c| idempotency::complete(c, &key, &response)).await
+    }
+
+    async fn release_idempotency_key(&self, key: &IdempotencyKey) -> Result<()> {
+        let key = key.clone();
+        self.write(false, move |c| idempotency::release(c, &key)).await
+    }
+
+    async fn purge(&self, now: Timestamp, idempotency_before: Timestamp) -> Result<()> {
+        self.write(false, move |c| idempotency::purge(c, now, idempotency_before)).await
+    }
+}

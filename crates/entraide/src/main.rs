@@ -1,0 +1,144 @@
+//! `entraide`: one binary for the night something terrible happens. `entraide serve` runs
+//! the whole platform on an embedded database; the other commands administer it.
+
+mod settings;
+
+use anyhow::Context;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use entraide_core::Role;
+use entraide_server::{AppState, ServerConfig};
+use settings::{ServeSettings, StorageArgs};
+use std::path::PathBuf;
+
+/// entraide: Safety Check, Open Doors, missing persons and live trends for a crisis.
+///
+/// Start with `entraide serve`: it creates ./entraide-data (SQLite) and listens on
+/// http://127.0.0.1:8080. Create a responder with `entraide admin create`, who can then
+/// activate a crisis from the web pages or the API.
+#[derive(Parser)]
+#[command(name = "entraide", version, about, long_about)]
+struct Cli {
+    /// A TOML file of settings (keys as the long flags, with '_' for '-'); flags and
+    /// ENTRAIDE_* variables take precedence over it.
+    #[arg(long, global = true, env = "ENTRAIDE_CONFIG")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server: API, web pages and live events.
+    Serve(ServeSettings),
+    /// Print the effective settings (flags, environment, file, defaults) as TOML, secrets masked.
+    Config(ServeSettings),
+    /// Administer accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account with a role, e.g. the first responder. Works while a server runs on
+    /// the same data.
+    Create {
+        #[arg(long)]
+        handle: String,
+        /// A file holding the password (its first line): passwords on the command line
+        /// end up in shell histories and process lists.
+        #[arg(long)]
+        password_file: PathBuf,
+        #[arg(long, value_parser = ["person", "responder", "admin"])]
+        role: String,
+        /// The name shown to others (defaults to the handle).
+        #[arg(long)]
+        display_name: Option<String>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let sub = |name: &str| -> &ArgMatches { matches.subcommand_matches(name).expect("clap matched this subcommand") };
+    match cli.command {
+        Command::Serve(_) => {
+            let settings = ServeSettings::resolve(sub("serve"), cli.config.as_deref())?;
+            init_logs(&settings.log_format);
+            runtime.block_on(serve(settings))
+        }
+        Command::Config(_) => {
+            let settings = ServeSettings::resolve(sub("config"), cli.config.as_deref())?;
+            print!("{}", settings.to_toml_redacted()?);
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Create { handle, password_file, role, display_name, storage }) => {
+            init_logs("text");
+            runtime.block_on(admin_create(&handle, &password_file, &role, display_name.as_deref(), &storage))
+        }
+    }
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
+    let database = settings.storage.database()?;
+    let store = entraide_store::open(&database).await.context("opening the store")?;
+    tracing::info!(backend = store.backend(), "store open, migrations applied");
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
+    tracing::info!("entraide listening on http://{}", listener.local_addr()?);
+    let state = AppState::new(store, settings.server);
+    entraide_server::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what service managers send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn admin_create(handle: &str, password_file: &std::path::Path, role: &str, display_name: Option<&str>, storage: &StorageArgs) -> anyhow::Result<()> {
+    let role: Role = role.parse()?;
+    let password = std::fs::read_to_string(password_file).with_context(|| format!("reading {}", password_file.display()))?;
+    let password = password.lines().next().unwrap_or_default();
+    let store = entraide_store::open(&storage.database()?).await.context("opening the store")?;
+    let state = AppState::new(store, ServerConfig::default());
+    let account = state
+        .sign_up(handle, password, display_name.unwrap_or(handle), role)
+        .await
+        .map_err(|e| anyhow::anyhow!("could not create @{handle}: {e}"))?;
+    println!("created @{} ({}), id {}", account.handle, account.role.as_str(), account.id);
+    Ok(())
+}
