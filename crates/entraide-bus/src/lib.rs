@@ -12,7 +12,9 @@
 use dashmap::DashMap;
 use entraide_core::{AccountId, Event, Recipients};
 use futures::Stream;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
@@ -36,7 +38,10 @@ impl Default for Hub {
 
 impl Hub {
     pub fn new() -> Self {
-        Self { by_account: DashMap::new(), everyone: broadcast::channel(STREAM_BUFFER).0 }
+        Self {
+            by_account: DashMap::new(),
+            everyone: broadcast::channel(STREAM_BUFFER).0,
+        }
     }
 
     /// Hands an event to the streams of its recipients that are open here.
@@ -57,23 +62,28 @@ impl Hub {
         }
     }
 
-    /// The live events for one account: its own and those for everyone. The stream ends
-    /// when dropped; the hub forgets an account once its last stream is gone.
-    pub fn subscribe(self: &Arc<Self>, account: AccountId) -> impl Stream<Item = Arc<Event>> + Send + use<> {
-        let own = self.by_account.entry(account).or_insert_with(|| broadcast::channel(STREAM_BUFFER).0).subscribe();
-        let guard = Unsubscribe { hub: self.clone(), account };
+    /// The live events for one account: its own and those for everyone. The hub forgets
+    /// an account once its last subscription is dropped.
+    pub fn subscribe(self: &Arc<Self>, account: AccountId) -> Subscription {
+        let own = self
+            .by_account
+            .entry(account)
+            .or_insert_with(|| broadcast::channel(STREAM_BUFFER).0)
+            .subscribe();
         let own = BroadcastStream::new(own);
         let everyone = BroadcastStream::new(self.everyone.subscribe());
-        own.merge(everyone).filter_map(move |item| {
-            let _keep_until_stream_drops = &guard;
-            match item {
-                Ok(event) => Some(event),
-                Err(BroadcastStreamRecvError::Lagged(skipped)) => {
-                    tracing::debug!(%account, skipped, "a live stream fell behind");
-                    None
-                }
+        let events = own.merge(everyone).filter_map(move |item| match item {
+            Ok(event) => Some(event),
+            Err(BroadcastStreamRecvError::Lagged(skipped)) => {
+                tracing::debug!(%account, skipped, "a live stream fell behind");
+                None
             }
-        })
+        });
+        Subscription {
+            events: Some(Box::pin(events)),
+            hub: self.clone(),
+            account,
+        }
     }
 
     /// How many accounts have a stream open here, for /metrics.
@@ -82,17 +92,33 @@ impl Hub {
     }
 }
 
-/// Removes an account's channel when its last stream closes, so the map holds only the
-/// connected.
-struct Unsubscribe {
+type EventStream = Pin<Box<dyn Stream<Item = Arc<Event>> + Send>>;
+
+/// One account's live events. Dropping it closes its receivers first, then removes the
+/// account's channel if no other subscription holds it, so the map holds only the connected.
+pub struct Subscription {
+    events: Option<EventStream>,
     hub: Arc<Hub>,
     account: AccountId,
 }
 
-impl Drop for Unsubscribe {
+impl Stream for Subscription {
+    type Item = Arc<Event>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match self.events.as_mut() {
+            Some(events) => events.as_mut().poll_next(cx),
+            None => Poll::Ready(None),
+        }
+    }
+}
+
+impl Drop for Subscription {
     fn drop(&mut self) {
-        // The receiver of this stream is dropped after this guard, so "1" is this stream.
-        self.hub.by_account.remove_if(&self.account, |_, sender| sender.receiver_count() <= 1);
+        self.events = None;
+        self.hub
+            .by_account
+            .remove_if(&self.account, |_, sender| sender.receiver_count() == 0);
     }
 }
 
@@ -100,15 +126,20 @@ impl Drop for Unsubscribe {
 mod tests {
     use super::*;
     use entraide_core::CrisisId;
-    use futures::StreamExt as _;
     use std::time::Duration;
 
     fn activated() -> Event {
-        Event::CrisisActivated { crisis_id: CrisisId::new(), title: "t".into() }
+        Event::CrisisActivated {
+            crisis_id: CrisisId::new(),
+            title: "t".into(),
+        }
     }
 
     async fn next(stream: &mut (impl Stream<Item = Arc<Event>> + Unpin)) -> Option<Arc<Event>> {
-        tokio::time::timeout(Duration::from_millis(200), stream.next()).await.ok().flatten()
+        tokio::time::timeout(Duration::from_millis(200), stream.next())
+            .await
+            .ok()
+            .flatten()
     }
 
     #[tokio::test]
@@ -119,7 +150,10 @@ mod tests {
         let mut bob_stream = Box::pin(hub.subscribe(bob));
         hub.publish(&Recipients::Accounts(vec![alice]), activated());
         assert!(next(&mut alice_stream).await.is_some());
-        assert!(next(&mut bob_stream).await.is_none(), "bob got alice's event");
+        assert!(
+            next(&mut bob_stream).await.is_none(),
+            "bob got alice's event"
+        );
         hub.publish(&Recipients::Everyone, activated());
         assert!(next(&mut alice_stream).await.is_some());
         assert!(next(&mut bob_stream).await.is_some());

@@ -39,14 +39,27 @@ impl std::str::FromStr for Role {
             "person" => Ok(Role::Person),
             "responder" => Ok(Role::Responder),
             "admin" => Ok(Role::Admin),
-            other => Err(Invalid::new("role", format!("unknown role {other:?}: expected person, responder or admin"))),
+            other => Err(Invalid::new(
+                "role",
+                format!("unknown role {other:?}: expected person, responder or admin"),
+            )),
         }
     }
 }
 
 /// Words that appear where a handle could in URLs (`/safety/confirm` beside
 /// `/safety/{handle}`) or that would impersonate the service.
-const RESERVED_HANDLES: &[&str] = &["confirm", "reject", "current", "me", "admin", "root", "entraide", "responder", "support"];
+const RESERVED_HANDLES: &[&str] = &[
+    "confirm",
+    "reject",
+    "current",
+    "me",
+    "admin",
+    "root",
+    "entraide",
+    "responder",
+    "support",
+];
 
 /// A public, unique name: 3 to 32 of `a-z 0-9 _ . -`, stored lowercase so that
 /// "Marie" and "marie" can't be two people.
@@ -61,11 +74,20 @@ impl Handle {
         if !(3..=32).contains(&len) {
             return Err(Invalid::new("handle", "must be 3 to 32 characters"));
         }
-        if !handle.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-')) {
-            return Err(Invalid::new("handle", "may contain only letters a-z, digits, '_', '.' and '-'"));
+        if !handle
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'))
+        {
+            return Err(Invalid::new(
+                "handle",
+                "may contain only letters a-z, digits, '_', '.' and '-'",
+            ));
         }
         if RESERVED_HANDLES.contains(&handle.as_str()) {
-            return Err(Invalid::new("handle", format!("{handle:?} is reserved; choose another")));
+            return Err(Invalid::new(
+                "handle",
+                format!("{handle:?} is reserved; choose another"),
+            ));
         }
         Ok(Self(handle))
     }
@@ -123,10 +145,16 @@ impl Password {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let len = raw.chars().count();
         if len < Self::MIN {
-            return Err(Invalid::new("password", format!("must be at least {} characters", Self::MIN)));
+            return Err(Invalid::new(
+                "password",
+                format!("must be at least {} characters", Self::MIN),
+            ));
         }
         if len > Self::MAX {
-            return Err(Invalid::new("password", format!("must be at most {} characters", Self::MAX)));
+            return Err(Invalid::new(
+                "password",
+                format!("must be at most {} characters", Self::MAX),
+            ));
         }
         Ok(Self(raw.to_string()))
     }
@@ -153,7 +181,10 @@ mod tests {
         assert!(Handle::parse("marie dupont").is_err());
         assert!(Handle::parse("hélène").is_err());
         assert!(Handle::parse(&"a".repeat(33)).is_err());
-        assert!(Handle::parse("Confirm").is_err(), "would shadow /safety/confirm");
+        assert!(
+            Handle::parse("Confirm").is_err(),
+            "would shadow /safety/confirm"
+        );
     }
 
     #[test]

@@ -43,7 +43,9 @@ impl std::str::FromStr for CrisisStatus {
             "retracted" => Ok(Self::Retracted),
             other => Err(Invalid::new(
                 "status",
-                format!("unknown crisis status {other:?}: expected proposed, active, closed or retracted"),
+                format!(
+                    "unknown crisis status {other:?}: expected proposed, active, closed or retracted"
+                ),
             )),
         }
     }
@@ -66,7 +68,11 @@ impl CrisisTransition {
             (CrisisTransition::Activate, Proposed) => Ok(Active),
             (CrisisTransition::Close, Active) => Ok(Closed),
             (CrisisTransition::Retract, Proposed | Active | Closed) => Ok(Retracted),
-            (t, s) => Err(format!("cannot {} a crisis that is {}", t.verb(), s.as_str())),
+            (t, s) => Err(format!(
+                "cannot {} a crisis that is {}",
+                t.verb(),
+                s.as_str()
+            )),
         }
     }
 
@@ -89,10 +95,19 @@ impl CrisisKind {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let kind = raw.trim().to_lowercase();
         if kind.is_empty() || kind.chars().count() > 32 {
-            return Err(Invalid::new("kind", "must be 1 to 32 characters, e.g. attack, flood, fire"));
+            return Err(Invalid::new(
+                "kind",
+                "must be 1 to 32 characters, e.g. attack, flood, fire",
+            ));
         }
-        if !kind.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
-            return Err(Invalid::new("kind", "must be a single word (letters, digits, '_' or '-')"));
+        if !kind
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(Invalid::new(
+                "kind",
+                "must be a single word (letters, digits, '_' or '-')",
+            ));
         }
         Ok(Self(kind))
     }
@@ -201,7 +216,16 @@ mod tests {
     #[test]
     fn all_problems_are_reported_together() {
         let now = chrono::Utc::now();
-        let err = NewCrisis::parse("", "", "two words", &json!({"type": "Point"}), None, None, now).unwrap_err();
+        let err = NewCrisis::parse(
+            "",
+            "",
+            "two words",
+            &json!({"type": "Point"}),
+            None,
+            None,
+            now,
+        )
+        .unwrap_err();
         let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["title", "kind", "area"]);
     }
@@ -209,15 +233,32 @@ mod tests {
     #[test]
     fn expiry_must_follow_start() {
         let now = chrono::Utc::now();
-        let err = NewCrisis::parse("Attacks", "", "attack", &circle(), Some(now), Some(now), now).unwrap_err();
+        let err = NewCrisis::parse(
+            "Attacks",
+            "",
+            "attack",
+            &circle(),
+            Some(now),
+            Some(now),
+            now,
+        )
+        .unwrap_err();
         assert_eq!(err.0[0].field, "expires_at");
     }
 
     #[test]
     fn only_an_active_unexpired_crisis_asks() {
         let now = chrono::Utc::now();
-        let new = NewCrisis::parse("Attacks", "", "attack", &circle(), None, Some(now + chrono::Duration::hours(1)), now)
-            .unwrap();
+        let new = NewCrisis::parse(
+            "Attacks",
+            "",
+            "attack",
+            &circle(),
+            None,
+            Some(now + chrono::Duration::hours(1)),
+            now,
+        )
+        .unwrap();
         let mut crisis = Crisis {
             id: CrisisId::new(),
             title: new.title,

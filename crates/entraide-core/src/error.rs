@@ -12,7 +12,10 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -55,11 +58,18 @@ pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String, 
     if chars < min {
         return Err(Invalid::new(
             field,
-            if min == 1 { "is required".to_string() } else { format!("must be at least {min} characters") },
+            if min == 1 {
+                "is required".to_string()
+            } else {
+                format!("must be at least {min} characters")
+            },
         ));
     }
     if chars > max {
-        return Err(Invalid::new(field, format!("must be at most {max} characters (got {chars})")));
+        return Err(Invalid::new(
+            field,
+            format!("must be at most {max} characters (got {chars})"),
+        ));
     }
     if trimmed.chars().any(|c| c.is_control() && c != '\n') {
         return Err(Invalid::new(field, "must not contain control characters"));

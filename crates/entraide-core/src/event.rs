@@ -29,17 +29,45 @@ pub enum Event {
         updated_at: Timestamp,
     },
     /// You are in or near a crisis zone: are you safe?
-    SafetyQuestion { crisis_id: CrisisId, title: String },
+    SafetyQuestion {
+        crisis_id: CrisisId,
+        title: String,
+    },
     /// A contact asks whether you are safe.
-    AreYouSafe { crisis_id: CrisisId, title: String, from_handle: String, from_display_name: String },
+    AreYouSafe {
+        crisis_id: CrisisId,
+        title: String,
+        from_handle: String,
+        from_display_name: String,
+    },
     /// A contact marked you safe; confirm or reject it.
-    MarkedOnBehalf { crisis_id: CrisisId, title: String, by_handle: String, by_display_name: String },
-    CrisisActivated { crisis_id: CrisisId, title: String },
-    CrisisClosed { crisis_id: CrisisId, title: String },
+    MarkedOnBehalf {
+        crisis_id: CrisisId,
+        title: String,
+        by_handle: String,
+        by_display_name: String,
+    },
+    CrisisActivated {
+        crisis_id: CrisisId,
+        title: String,
+    },
+    CrisisClosed {
+        crisis_id: CrisisId,
+        title: String,
+    },
     /// A correction: the crisis was a mistake.
-    CrisisRetracted { crisis_id: CrisisId, title: String },
-    ContactRequest { from_handle: String, from_display_name: String },
-    ContactAccepted { handle: String, display_name: String },
+    CrisisRetracted {
+        crisis_id: CrisisId,
+        title: String,
+    },
+    ContactRequest {
+        from_handle: String,
+        from_display_name: String,
+    },
+    ContactAccepted {
+        handle: String,
+        display_name: String,
+    },
 }
 
 impl Event {
@@ -65,7 +93,10 @@ mod tests {
 
     #[test]
     fn the_serialized_tag_is_the_stream_name() {
-        let e = Event::CrisisActivated { crisis_id: CrisisId::new(), title: "t".into() };
+        let e = Event::CrisisActivated {
+            crisis_id: CrisisId::new(),
+            title: "t".into(),
+        };
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["event"], e.name());
     }

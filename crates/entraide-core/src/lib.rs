@@ -12,7 +12,9 @@ pub use account::{AccountId, DisplayName, Handle, Password, Role};
 pub use crisis::{Crisis, CrisisId, CrisisKind, CrisisStatus, CrisisTransition, NewCrisis};
 pub use error::{Invalid, Invalids};
 pub use event::{Event, Recipients};
-pub use safety::{Answer, Location, MarkOrigin, OnBehalfRefused, SafetyMark, SafetyStatus, should_ask};
+pub use safety::{
+    Answer, Location, MarkOrigin, OnBehalfRefused, SafetyMark, SafetyStatus, should_ask,
+};
 
 /// Every timestamp in entraide is UTC; they are written as RFC 3339 on the wire.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -106,12 +106,18 @@ impl SafetyMark {
     }
 
     /// Whether a contact's mark on someone's behalf may replace the current mark.
-    pub fn on_behalf_allowed(status: SafetyStatus, current: Option<&SafetyMark>) -> Result<(), OnBehalfRefused> {
+    pub fn on_behalf_allowed(
+        status: SafetyStatus,
+        current: Option<&SafetyMark>,
+    ) -> Result<(), OnBehalfRefused> {
         if status != SafetyStatus::Safe {
             return Err(OnBehalfRefused::OnlySafe);
         }
         match current {
-            Some(SafetyMark { origin: MarkOrigin::Own, .. }) => Err(OnBehalfRefused::AlreadyAnswered),
+            Some(SafetyMark {
+                origin: MarkOrigin::Own,
+                ..
+            }) => Err(OnBehalfRefused::AlreadyAnswered),
             _ => Ok(()),
         }
     }
@@ -129,9 +135,16 @@ impl Location {
     pub fn parse(lat: f64, lon: f64, accuracy_m: f64, at: Timestamp) -> Result<Self, Invalid> {
         let point = Point::new(lon, lat).map_err(|e| Invalid::new("lat/lon", e.0))?;
         if !accuracy_m.is_finite() || accuracy_m < 0.0 {
-            return Err(Invalid::new("accuracy_m", "must be a number of metres, 0 or more"));
+            return Err(Invalid::new(
+                "accuracy_m",
+                "must be a number of metres, 0 or more",
+            ));
         }
-        Ok(Self { point, accuracy_m, at })
+        Ok(Self {
+            point,
+            accuracy_m,
+            at,
+        })
     }
 
     /// Whether this position may lie in `zone`: a fix near the edge counts if its accuracy
@@ -142,17 +155,28 @@ impl Location {
             return true;
         }
         let radius_m = self.accuracy_m.min(MAX_ACCURACY_M);
-        radius_m > 0.0 && Zone::Circle { center: self.point, radius_m }.intersects(zone)
+        radius_m > 0.0
+            && Zone::Circle {
+                center: self.point,
+                radius_m,
+            }
+            .intersects(zone)
     }
 }
 
 /// Whether a person should be asked about a crisis: it is asking now, and their latest
 /// location (from the last 24 hours) or their home area lies in its zone.
-pub fn should_ask(crisis: &Crisis, latest: Option<&Location>, home: Option<&Zone>, now: Timestamp) -> bool {
+pub fn should_ask(
+    crisis: &Crisis,
+    latest: Option<&Location>,
+    home: Option<&Zone>,
+    now: Timestamp,
+) -> bool {
     if !crisis.is_asking(now) {
         return false;
     }
-    let recent_location_inside = latest.is_some_and(|l| now - l.at <= LOCATION_FRESHNESS && l.may_be_in(&crisis.zone));
+    let recent_location_inside =
+        latest.is_some_and(|l| now - l.at <= LOCATION_FRESHNESS && l.may_be_in(&crisis.zone));
     let home_inside = home.is_some_and(|h| h.intersects(&crisis.zone));
     recent_location_inside || home_inside
 }
@@ -170,7 +194,10 @@ mod tests {
             title: "Attacks".into(),
             description: String::new(),
             kind: CrisisKind::from_trusted("attack".into()),
-            zone: Zone::Circle { center: Point::new(2.3708, 48.8631).unwrap(), radius_m: 1_500.0 },
+            zone: Zone::Circle {
+                center: Point::new(2.3708, 48.8631).unwrap(),
+                radius_m: 1_500.0,
+            },
             status,
             starts_at: now - Duration::hours(1),
             expires_at: None,
@@ -213,25 +240,49 @@ mod tests {
     #[test]
     fn a_home_area_in_the_zone_is_asked() {
         let crisis = crisis_over_the_11th(CrisisStatus::Active);
-        let home = Zone::Circle { center: Point::new(2.3800, 48.8600).unwrap(), radius_m: 300.0 };
+        let home = Zone::Circle {
+            center: Point::new(2.3800, 48.8600).unwrap(),
+            radius_m: 300.0,
+        };
         assert!(should_ask(&crisis, None, Some(&home), Utc::now()));
-        let elsewhere = Zone::Circle { center: Point::new(4.8357, 45.7640).unwrap(), radius_m: 300.0 };
+        let elsewhere = Zone::Circle {
+            center: Point::new(4.8357, 45.7640).unwrap(),
+            radius_m: 300.0,
+        };
         assert!(!should_ask(&crisis, None, Some(&elsewhere), Utc::now()));
     }
 
     #[test]
     fn only_an_active_crisis_asks() {
         let bataclan = at(48.8631, 2.3708, 20.0, Duration::minutes(5));
-        for status in [CrisisStatus::Proposed, CrisisStatus::Closed, CrisisStatus::Retracted] {
-            assert!(!should_ask(&crisis_over_the_11th(status), Some(&bataclan), None, Utc::now()));
+        for status in [
+            CrisisStatus::Proposed,
+            CrisisStatus::Closed,
+            CrisisStatus::Retracted,
+        ] {
+            assert!(!should_ask(
+                &crisis_over_the_11th(status),
+                Some(&bataclan),
+                None,
+                Utc::now()
+            ));
         }
     }
 
     #[test]
     fn the_latest_answer_wins_whatever_the_arrival_order() {
         let t0 = Utc::now();
-        let first = SafetyMark { status: SafetyStatus::NeedHelp, message: None, origin: MarkOrigin::Own, at: t0 };
-        let later = SafetyMark { status: SafetyStatus::Safe, at: t0 + Duration::seconds(1), ..first.clone() };
+        let first = SafetyMark {
+            status: SafetyStatus::NeedHelp,
+            message: None,
+            origin: MarkOrigin::Own,
+            at: t0,
+        };
+        let later = SafetyMark {
+            status: SafetyStatus::Safe,
+            at: t0 + Duration::seconds(1),
+            ..first.clone()
+        };
         assert!(later.supersedes(Some(&first)));
         assert!(!first.supersedes(Some(&later)));
         assert!(first.supersedes(None));
@@ -245,11 +296,28 @@ mod tests {
             origin: MarkOrigin::Own,
             at: Utc::now(),
         };
-        let by_other = SafetyMark { origin: MarkOrigin::OnBehalf { by: AccountId::new() }, ..own.clone() };
-        assert_eq!(SafetyMark::on_behalf_allowed(SafetyStatus::Safe, Some(&own)), Err(OnBehalfRefused::AlreadyAnswered));
-        assert_eq!(SafetyMark::on_behalf_allowed(SafetyStatus::NeedHelp, None), Err(OnBehalfRefused::OnlySafe));
-        assert_eq!(SafetyMark::on_behalf_allowed(SafetyStatus::Safe, None), Ok(()));
-        assert_eq!(SafetyMark::on_behalf_allowed(SafetyStatus::Safe, Some(&by_other)), Ok(()));
+        let by_other = SafetyMark {
+            origin: MarkOrigin::OnBehalf {
+                by: AccountId::new(),
+            },
+            ..own.clone()
+        };
+        assert_eq!(
+            SafetyMark::on_behalf_allowed(SafetyStatus::Safe, Some(&own)),
+            Err(OnBehalfRefused::AlreadyAnswered)
+        );
+        assert_eq!(
+            SafetyMark::on_behalf_allowed(SafetyStatus::NeedHelp, None),
+            Err(OnBehalfRefused::OnlySafe)
+        );
+        assert_eq!(
+            SafetyMark::on_behalf_allowed(SafetyStatus::Safe, None),
+            Ok(())
+        );
+        assert_eq!(
+            SafetyMark::on_behalf_allowed(SafetyStatus::Safe, Some(&by_other)),
+            Ok(())
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@
     var times = root.querySelectorAll("time[datetime]");
     for (var i = 0; i < times.length; i++) {
       var d = new Date(times[i].getAttribute("datetime"));
-      if (!isNaN(d)) times[i].textContent = d.toLocaleString(lang, { dateStyle: "short", timeStyle: "short" });
+      if (!isNaN(d)) times[i].textContent = d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
     }
   }
   localTimes(document);

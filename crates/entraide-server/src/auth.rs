@@ -8,11 +8,11 @@
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{Method, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use entraide_store::{Account, Session};
@@ -24,7 +24,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Hashes a password with Argon2id and a random salt, as a PHC string.
 pub fn hash_password(password: &str) -> AppResult<String> {
-    let salt = SaltString::encode_b64(&random_bytes::<16>()).map_err(|e| AppError::Internal(e.to_string()))?;
+    let salt = SaltString::encode_b64(&random_bytes::<16>())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -32,14 +33,20 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A hash to verify against when the handle is unknown, so that "no such account" takes
 /// as long as "wrong password" and logins don't reveal who has an account.
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password("decoy password, never valid").expect("argon2 with default parameters"))
+    DECOY.get_or_init(|| {
+        hash_password("decoy password, never valid").expect("argon2 with default parameters")
+    })
 }
 
 pub fn random_bytes<const N: usize>() -> [u8; N] {
@@ -85,7 +92,10 @@ impl Caller {
 
 /// The session token a request carries, and how.
 pub fn presented_token(parts: &Parts) -> Option<(String, Credential)> {
-    if let Some(value) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+    if let Some(value) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
         && let Some(token) = value.strip_prefix("Bearer ")
     {
         return Some((token.trim().to_string(), Credential::Bearer));
@@ -107,7 +117,11 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
 
 async fn session_of(state: &AppState, token: &str) -> AppResult<Option<(Session, [u8; 32])>> {
     let hash = token_hash(token);
-    Ok(state.store.session(&hash, chrono::Utc::now()).await?.map(|s| (s, hash)))
+    Ok(state
+        .store
+        .session(&hash, chrono::Utc::now())
+        .await?
+        .map(|s| (s, hash)))
 }
 
 impl<S> FromRequestParts<S> for Caller
@@ -120,7 +134,9 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         let (token, credential) = presented_token(parts).ok_or(AppError::Unauthenticated)?;
-        let (session, token_hash) = session_of(&state, &token).await?.ok_or(AppError::Unauthenticated)?;
+        let (session, token_hash) = session_of(&state, &token)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let is_write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         let is_api = parts.uri.path().starts_with("/api/");
         if credential == Credential::Cookie && is_write && is_api {
@@ -129,7 +145,12 @@ where
                 return Err(AppError::forbidden("missing or wrong X-CSRF-Token header"));
             }
         }
-        Ok(Caller { account: session.account, csrf_token: session.csrf_token, token_hash, credential })
+        Ok(Caller {
+            account: session.account,
+            csrf_token: session.csrf_token,
+            token_hash,
+            credential,
+        })
     }
 }
 

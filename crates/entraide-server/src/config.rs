@@ -10,7 +10,11 @@ use serde::{Deserialize, Serialize};
 pub struct ServerConfig {
     /// The address the server is reached at, e.g. https://entraide.example.org. Cookies are
     /// marked Secure when it starts with https.
-    #[arg(long, env = "ENTRAIDE_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "ENTRAIDE_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
     pub public_url: String,
 
     /// How long a login lasts, in days.

@@ -44,7 +44,12 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     };
     let key = match raw_key.to_str() {
         Ok(k) if !k.is_empty() && k.len() <= 255 => k.to_string(),
-        _ => return AppError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into()).into_response(),
+        _ => {
+            return AppError::BadRequest(
+                "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
+            )
+            .into_response();
+        }
     };
     let (mut parts, body) = request.into_parts();
     let body = match to_bytes(body, state.config.max_body_bytes).await {
@@ -66,9 +71,16 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         h.update(&body);
         h.finalize().into()
     };
-    match state.store.claim_idempotency_key(&key, &fingerprint, chrono::Utc::now()).await {
+    match state
+        .store
+        .claim_idempotency_key(&key, &fingerprint, chrono::Utc::now())
+        .await
+    {
         Err(e) => AppError::from(e).into_response(),
-        Ok(IdempotencyClaim::InProgress) => conflict("in_progress", "a request with this Idempotency-Key is still running; retry shortly"),
+        Ok(IdempotencyClaim::InProgress) => conflict(
+            "in_progress",
+            "a request with this Idempotency-Key is still running; retry shortly",
+        ),
         Ok(IdempotencyClaim::Mismatch) => conflict(
             "idempotency_key_reused",
             "this Idempotency-Key was used for a different request; use a new key for a new request",
@@ -94,8 +106,16 @@ async fn remember(state: &AppState, key: &IdempotencyKey, response: Response) ->
     let outcome = if parts.status.is_server_error() {
         state.store.release_idempotency_key(key).await
     } else {
-        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
-        let stored = StoredResponse { status: parts.status.as_u16(), content_type: content_type.to_string(), body: body.to_vec() };
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/json");
+        let stored = StoredResponse {
+            status: parts.status.as_u16(),
+            content_type: content_type.to_string(),
+            body: body.to_vec(),
+        };
         state.store.complete_idempotency_key(key, &stored).await
     };
     if let Err(e) = outcome {
@@ -110,12 +130,18 @@ fn replay(stored: StoredResponse) -> Response {
     if let Ok(ct) = HeaderValue::from_str(&stored.content_type) {
         response.headers_mut().insert(header::CONTENT_TYPE, ct);
     }
-    response.headers_mut().insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
+    response
+        .headers_mut()
+        .insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
     response
 }
 
 fn conflict(code: &str, message: &str) -> Response {
-    (StatusCode::CONFLICT, axum::Json(json!({"error": {"code": code, "message": message}}))).into_response()
+    (
+        StatusCode::CONFLICT,
+        axum::Json(json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -38,8 +38,14 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .layer(middleware::from_fn_with_state(state.clone(), idempotency::middleware))
-        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::middleware,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -48,10 +54,16 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves until `shutdown` resolves, then stops taking connections and lets the requests
 /// in flight finish (live streams are closed: their clients reconnect elsewhere).
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
     housekeeping.abort();
     result
 }
@@ -72,22 +84,47 @@ async fn housekeeping(state: AppState) {
 
 async fn healthz(State(state): State<AppState>) -> Response {
     // Healthy means the database answers, not merely that the process is up.
-    match state.store.crises(Some(entraide_core::CrisisStatus::Active)).await {
-        Ok(_) => (axum::http::StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "store": state.store.backend()}))).into_response(),
+    match state
+        .store
+        .crises(Some(entraide_core::CrisisStatus::Active))
+        .await
+    {
+        Ok(_) => (
+            axum::http::StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok", "store": state.store.backend()})),
+        )
+            .into_response(),
         Err(e) => error::AppError::from(e).into_response(),
     }
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let body = state.metrics.render(state.store.write_stats(), state.hub.connected_accounts());
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
+    let body = state
+        .metrics
+        .render(state.store.write_stats(), state.hub.connected_accounts());
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
 }
 
 async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let method = request.method().to_string();
-    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_string();
     let response = next.run(request).await;
-    let labels = metrics::RequestLabels { method, route, status: response.status().as_u16() };
+    let labels = metrics::RequestLabels {
+        method,
+        route,
+        status: response.status().as_u16(),
+    };
     state.metrics.requests.get_or_create(&labels).inc();
     response
 }

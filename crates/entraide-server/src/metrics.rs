@@ -30,9 +30,17 @@ impl Default for Metrics {
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         let live_streams = Gauge::default();
-        registry.register("live_streams", "Server-Sent Event streams open", live_streams.clone());
+        registry.register(
+            "live_streams",
+            "Server-Sent Event streams open",
+            live_streams.clone(),
+        );
         let marks = Gauge::default();
-        registry.register("safety_marks_committed", "Safety writes made durable since start", marks.clone());
+        registry.register(
+            "safety_marks_committed",
+            "Safety writes made durable since start",
+            marks.clone(),
+        );
         let mark_commits = Gauge::default();
         registry.register(
             "safety_commits",
@@ -40,19 +48,35 @@ impl Default for Metrics {
             mark_commits.clone(),
         );
         let connected_accounts = Gauge::default();
-        registry.register("connected_accounts", "Accounts with a live stream open on this instance", connected_accounts.clone());
-        Self { registry, requests, live_streams, marks, mark_commits, connected_accounts }
+        registry.register(
+            "connected_accounts",
+            "Accounts with a live stream open on this instance",
+            connected_accounts.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            live_streams,
+            marks,
+            mark_commits,
+            connected_accounts,
+        }
     }
 }
 
 impl Metrics {
     /// The Prometheus text format, with the store's and the hub's figures read now.
-    pub fn render(&self, write_stats: entraide_store::WriteStats, connected_accounts: usize) -> String {
+    pub fn render(
+        &self,
+        write_stats: entraide_store::WriteStats,
+        connected_accounts: usize,
+    ) -> String {
         self.marks.set(write_stats.marks as i64);
         self.mark_commits.set(write_stats.commits as i64);
         self.connected_accounts.set(connected_accounts as i64);
         let mut out = String::new();
-        prometheus_client::encoding::text::encode(&mut out, &self.registry).expect("writing to a String cannot fail");
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)
+            .expect("writing to a String cannot fail");
         out
     }
 }

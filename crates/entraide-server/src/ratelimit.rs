@@ -21,11 +21,15 @@ impl RateLimits {
     }
 
     pub fn check_signup(&self, client: IpAddr) -> AppResult<()> {
-        self.signups.check_key(&client).map_err(|_| AppError::RateLimited)
+        self.signups
+            .check_key(&client)
+            .map_err(|_| AppError::RateLimited)
     }
 
     pub fn check_login(&self, client: IpAddr) -> AppResult<()> {
-        self.logins.check_key(&client).map_err(|_| AppError::RateLimited)
+        self.logins
+            .check_key(&client)
+            .map_err(|_| AppError::RateLimited)
     }
 
     /// Forgets addresses whose quota has refilled, so the maps stay small.

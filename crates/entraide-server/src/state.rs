@@ -21,7 +21,13 @@ pub struct Inner {
 impl AppState {
     pub fn new(store: DynStore, config: ServerConfig) -> Self {
         let limits = RateLimits::new(&config);
-        Self(Arc::new(Inner { store, hub: Arc::new(Hub::new()), config, metrics: Metrics::default(), limits }))
+        Self(Arc::new(Inner {
+            store,
+            hub: Arc::new(Hub::new()),
+            config,
+            metrics: Metrics::default(),
+            limits,
+        }))
     }
 }
 

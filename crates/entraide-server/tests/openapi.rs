@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
 
 fn documented() -> BTreeSet<(String, String)> {
-    let doc: Value = serde_json::from_str(entraide_server::api::OPENAPI).expect("openapi.json is JSON");
+    let doc: Value =
+        serde_json::from_str(entraide_server::api::OPENAPI).expect("openapi.json is JSON");
     assert_eq!(doc["openapi"].as_str().unwrap().chars().next(), Some('3'));
     let mut ops = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -24,9 +25,14 @@ fn documented() -> BTreeSet<(String, String)> {
 
 /// The API's routes, read from the router's source: `.route("/path", get(..).post(..))`.
 fn routed() -> BTreeSet<(String, String)> {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/api/mod.rs")).unwrap();
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/api/mod.rs")).unwrap();
     let mut ops = BTreeSet::new();
-    for line in source.lines().map(str::trim).filter(|l| l.starts_with(".route(\"")) {
+    for line in source
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with(".route(\""))
+    {
         let path = line.split('"').nth(1).unwrap();
         for method in METHODS {
             if line.contains(&format!("{method}(")) {
@@ -34,15 +40,24 @@ fn routed() -> BTreeSet<(String, String)> {
             }
         }
     }
-    assert!(ops.len() > 20, "the route parser found too few routes: {ops:?}");
+    assert!(
+        ops.len() > 20,
+        "the route parser found too few routes: {ops:?}"
+    );
     ops
 }
 
 #[test]
 fn every_route_is_documented() {
     let documented = documented();
-    let missing: Vec<_> = routed().into_iter().filter(|op| !documented.contains(op)).collect();
-    assert!(missing.is_empty(), "routes missing from openapi.json: {missing:?}");
+    let missing: Vec<_> = routed()
+        .into_iter()
+        .filter(|op| !documented.contains(op))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from openapi.json: {missing:?}"
+    );
 }
 
 #[tokio::test]
@@ -50,14 +65,26 @@ async fn every_documented_operation_is_served() {
     let server = common::spawn().await;
     let http = reqwest::Client::new();
     for (method, path) in documented() {
-        let url = format!("{}{}", server.url, path.replace("{id}", &uuid::Uuid::now_v7().to_string()).replace("{handle}", "nobody"));
+        let url = format!(
+            "{}{}",
+            server.url,
+            path.replace("{id}", &uuid::Uuid::now_v7().to_string())
+                .replace("{handle}", "nobody")
+        );
         let request = http.request(method.to_uppercase().parse().unwrap(), url);
-        let request = if method == "get" || method == "delete" { request } else { request.json(&serde_json::json!({})) };
+        let request = if method == "get" || method == "delete" {
+            request
+        } else {
+            request.json(&serde_json::json!({}))
+        };
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         let body = response.text().await.unwrap();
         assert_ne!(status, 405, "{method} {path} is documented but not routed");
         // The router's own 404 has no body; ours always says what was not found.
-        assert!(status != 404 || body.contains("\"error\""), "{method} {path} is documented but not routed");
+        assert!(
+            status != 404 || body.contains("\"error\""),
+            "{method} {path} is documented but not routed"
+        );
     }
 }

@@ -25,7 +25,9 @@ pub struct Queue<W, R> {
 
 impl<W, R> Clone for Queue<W, R> {
     fn clone(&self) -> Self {
-        Self { tx: self.tx.clone() }
+        Self {
+            tx: self.tx.clone(),
+        }
     }
 }
 
@@ -50,7 +52,10 @@ impl<W, R> Queue<W, R> {
     /// Queues a write and waits until the writer has committed it (or failed to).
     pub async fn submit(&self, write: W) -> Result<R, WriterGone> {
         let (reply, outcome) = oneshot::channel();
-        self.tx.send(Pending { write, reply }).await.map_err(|_| WriterGone)?;
+        self.tx
+            .send(Pending { write, reply })
+            .await
+            .map_err(|_| WriterGone)?;
         outcome.await.map_err(|_| WriterGone)
     }
 }
@@ -87,10 +92,12 @@ mod tests {
     #[tokio::test]
     async fn writes_queued_during_a_commit_share_the_next_one() {
         let (queue, mut batches) = queue::<u32, u32>(1024);
-        let senders: Vec<_> = (0..100).map(|i| {
-            let q = queue.clone();
-            tokio::spawn(async move { q.submit(i).await.unwrap() })
-        }).collect();
+        let senders: Vec<_> = (0..100)
+            .map(|i| {
+                let q = queue.clone();
+                tokio::spawn(async move { q.submit(i).await.unwrap() })
+            })
+            .collect();
         drop(queue);
         tokio::task::yield_now().await;
         let mut sizes = Vec::new();

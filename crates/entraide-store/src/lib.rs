@@ -10,12 +10,15 @@
 pub mod group_commit;
 mod model;
 pub mod postgres;
+pub mod scratch;
 pub mod sqlite;
 
 pub use model::*;
 
 use async_trait::async_trait;
-use entraide_core::{AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp};
+use entraide_core::{
+    AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp,
+};
 use entraide_geo::{BBox, Zone};
 use std::sync::Arc;
 
@@ -62,7 +65,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Asks `to` to become a contact of `from`. If `to` had already asked `from`, they
     /// become mutual at once.
-    async fn request_contact(&self, from: AccountId, to: AccountId, at: Timestamp) -> Result<ContactState>;
+    async fn request_contact(
+        &self,
+        from: AccountId,
+        to: AccountId,
+        at: Timestamp,
+    ) -> Result<ContactState>;
     /// Accepts `other`'s pending request; `NotFound` when there is none.
     async fn accept_contact(&self, me: AccountId, other: AccountId, at: Timestamp) -> Result<()>;
     /// Removes the link (mutual or pending) from both sides; false when there was none.
@@ -81,7 +89,11 @@ pub trait Store: Send + Sync + 'static {
     async fn home(&self, account: AccountId) -> Result<Option<Zone>>;
     /// People whose latest location since `since` lies in `bbox`: candidates that the caller
     /// checks exactly against the zone.
-    async fn latest_locations_in(&self, bbox: BBox, since: Timestamp) -> Result<Vec<(AccountId, Location)>>;
+    async fn latest_locations_in(
+        &self,
+        bbox: BBox,
+        since: Timestamp,
+    ) -> Result<Vec<(AccountId, Location)>>;
     /// People whose home area's bounding box meets `bbox`: candidates again.
     async fn homes_in(&self, bbox: BBox) -> Result<Vec<(AccountId, Zone)>>;
 
@@ -96,13 +108,24 @@ pub trait Store: Send + Sync + 'static {
     async fn crises(&self, status: Option<CrisisStatus>) -> Result<Vec<Crisis>>;
     /// Moves a crisis from `from` to `to` only if it is still `from` (two responders pressing
     /// at once: one wins, the other gets `Conflict`).
-    async fn set_crisis_status(&self, id: CrisisId, from: CrisisStatus, to: CrisisStatus, at: Timestamp) -> Result<()>;
+    async fn set_crisis_status(
+        &self,
+        id: CrisisId,
+        from: CrisisStatus,
+        to: CrisisStatus,
+        at: Timestamp,
+    ) -> Result<()>;
 
     // --- Safety Check ---
 
     /// Records that these people are asked about the crisis; returns those not asked before,
     /// so each person is told once.
-    async fn add_prompts(&self, crisis: CrisisId, accounts: &[AccountId], at: Timestamp) -> Result<Vec<AccountId>>;
+    async fn add_prompts(
+        &self,
+        crisis: CrisisId,
+        accounts: &[AccountId],
+        at: Timestamp,
+    ) -> Result<Vec<AccountId>>;
     /// Everyone asked about the crisis (those who answered without being asked included).
     async fn prompted(&self, crisis: CrisisId) -> Result<Vec<AccountId>>;
     /// The crises that asked me, newest first, each with my current mark.
@@ -115,7 +138,8 @@ pub trait Store: Send + Sync + 'static {
     async fn mark_history(&self, crisis: CrisisId, account: AccountId) -> Result<Vec<MarkEvent>>;
     /// My mutual contacts with their current status in the crisis (None when they have not
     /// answered), sorted by display name.
-    async fn contact_statuses(&self, crisis: CrisisId, me: AccountId) -> Result<Vec<ContactStatus>>;
+    async fn contact_statuses(&self, crisis: CrisisId, me: AccountId)
+    -> Result<Vec<ContactStatus>>;
     async fn crisis_stats(&self, crisis: CrisisId) -> Result<CrisisStats>;
     /// People whose current status is need_help, with their message and last location.
     async fn need_help(&self, crisis: CrisisId) -> Result<Vec<NeedHelp>>;
@@ -131,9 +155,18 @@ pub trait Store: Send + Sync + 'static {
     // --- idempotent retries ---
 
     /// Claims an idempotency key before the request runs. See [`IdempotencyClaim`].
-    async fn claim_idempotency_key(&self, key: &IdempotencyKey, fingerprint: &[u8; 32], now: Timestamp) -> Result<IdempotencyClaim>;
+    async fn claim_idempotency_key(
+        &self,
+        key: &IdempotencyKey,
+        fingerprint: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<IdempotencyClaim>;
     /// Stores the response to replay to every retry.
-    async fn complete_idempotency_key(&self, key: &IdempotencyKey, response: &StoredResponse) -> Result<()>;
+    async fn complete_idempotency_key(
+        &self,
+        key: &IdempotencyKey,
+        response: &StoredResponse,
+    ) -> Result<()>;
     /// Forgets a claim whose request failed on our side, so a retry runs it again.
     async fn release_idempotency_key(&self, key: &IdempotencyKey) -> Result<()>;
 

@@ -1,6 +1,8 @@
 //! The rows the store hands back and takes in.
 
-use entraide_core::{AccountId, CrisisId, Event, Handle, Location, MarkOrigin, Role, SafetyStatus, Timestamp};
+use entraide_core::{
+    AccountId, CrisisId, Event, Handle, Location, MarkOrigin, Role, SafetyStatus, Timestamp,
+};
 use serde::Serialize;
 
 #[derive(Clone, Debug)]
@@ -83,7 +85,10 @@ pub struct Prompt {
 #[derive(Clone, Debug, PartialEq)]
 pub enum MarkAction {
     /// The person answers for themselves: always stands (if it is the latest).
-    Own { status: SafetyStatus, message: Option<String> },
+    Own {
+        status: SafetyStatus,
+        message: Option<String>,
+    },
     /// A mutual contact marks them safe. The caller has checked that `by` is a mutual
     /// contact; the store applies `SafetyMark::on_behalf_allowed` atomically.
     OnBehalf { by: AccountId, status: SafetyStatus },

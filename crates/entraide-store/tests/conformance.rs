@@ -5,6 +5,7 @@
 
 mod suite;
 
+use entraide_store::scratch::ScratchDatabase;
 use entraide_store::{Database, DynStore};
 use std::future::Future;
 
@@ -68,6 +69,7 @@ conformance! {
         only_mutual_contacts_statuses_are_listed,
         stats_count_current_statuses_and_everyone_asked,
         responders_see_who_needs_help_with_their_last_location,
+        a_mark_comes_back_as_it_was_stored,
     }
     inbox {
         the_inbox_holds_my_notifications_and_my_contacts_changes,
@@ -90,7 +92,9 @@ mod harness {
 
     pub async fn on_sqlite<Fut: Future<Output = ()>>(test: impl FnOnce(DynStore) -> Fut) {
         let dir = tempfile::tempdir().unwrap();
-        let store = entraide_store::open(&Database::Sqlite(dir.path().to_path_buf())).await.unwrap();
+        let store = entraide_store::open(&Database::Sqlite(dir.path().to_path_buf()))
+            .await
+            .unwrap();
         test(store).await;
     }
 
@@ -99,111 +103,32 @@ mod harness {
         Fut: Future<Output = ()> + Send + 'static,
     {
         let Ok(admin_url) = std::env::var("ENTRAIDE_TEST_POSTGRES") else {
-            const SKIPPED: &str =
-                "skipped: set ENTRAIDE_TEST_POSTGRES=postgres://… to run the PostgreSQL conformance suite";
+            const SKIPPED: &str = "skipped: set ENTRAIDE_TEST_POSTGRES=postgres://… to run the PostgreSQL conformance suite";
             static ONCE: std::sync::Once = std::sync::Once::new();
             ONCE.call_once(|| println!("{SKIPPED}"));
             eprintln!("{SKIPPED}");
             return;
         };
-        let name = format!("entraide_test_{}", uuid::Uuid::new_v4().simple());
-        let admin = admin(&admin_url).await;
-        admin.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
-        let url = with_database(&admin_url, &name);
+        let database = ScratchDatabase::create(&admin_url, "entraide_test")
+            .await
+            .unwrap_or_else(|e| {
+                panic!("cannot create a database through ENTRAIDE_TEST_POSTGRES: {e}")
+            });
+        let url = database.url.clone();
         // On its own task, so that a failing test still lets the database be dropped.
         let outcome = tokio::spawn(async move {
-            let store = entraide_store::open(&Database::Postgres(url)).await.unwrap();
+            let store = entraide_store::open(&Database::Postgres(url))
+                .await
+                .unwrap();
             test(store).await;
         })
         .await;
-        admin.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+        database.drop().await.unwrap();
         if let Err(e) = outcome {
             match e.try_into_panic() {
                 Ok(panic) => std::panic::resume_unwind(panic),
                 Err(e) => panic!("{e}"),
             }
         }
-    }
-
-    async fn admin(url: &str) -> tokio_postgres::Client {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .unwrap_or_else(|e| panic!("cannot connect to ENTRAIDE_TEST_POSTGRES: {e}"));
-        tokio::spawn(connection);
-        client
-    }
-
-    /// The admin URL with its database replaced by `name`, in either form libpq accepts.
-    fn with_database(admin_url: &str, name: &str) -> String {
-        match admin_url.split_once("://") {
-            Some((scheme, rest)) => {
-                let (location, query) = match rest.split_once('?') {
-                    Some((location, query)) => (location, Some(query)),
-                    None => (rest, None),
-                };
-                let authority = location.split('/').next().unwrap_or_default();
-                let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-                format!("{scheme}://{authority}/{name}{query}")
-            }
-            None => format!("{admin_url} dbname={name}"),
-        }
-    }
-
-    #[test]
-    fn the_database_is_swapped_in_both_url_forms() {
-        assert_eq!(with_database("postgres://u:p@h:5432/postgres", "t"), "postgres://u:p@h:5432/t");
-        assert_eq!(with_database("postgresql://h?sslmode=disable", "t"), "postgresql://h/t?sslmode=disable");
-        assert_eq!(with_database("host=h user=u dbname=postgres", "t"), "host=h user=u dbname=postgres dbname=t");
-    }
-}
-
-/// What only the embedded backend can be asked: its files on disk.
-mod sqlite_only {
-    use super::suite::*;
-    use entraide_core::SafetyStatus;
-    use entraide_store::sqlite::SqliteStore;
-    use entraide_store::{DynStore, Store};
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn acknowledged_marks_survive_closing_and_reopening() {
-        let dir = tempfile::tempdir().unwrap();
-        let store: DynStore = std::sync::Arc::new(SqliteStore::open(dir.path()).await.unwrap());
-        let c = active_crisis(&store).await;
-        let mut everyone = Vec::new();
-        for i in 0..50 {
-            everyone.push(person(&store, &format!("person{i}"), "Someone").await);
-        }
-        let t = now();
-        let tasks: Vec<_> = everyone
-            .iter()
-            .map(|p| {
-                let (store, write) = (store.clone(), answer(&c, p, SafetyStatus::Safe, t));
-                tokio::spawn(async move { store.mark(write).await.unwrap() })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap();
-        }
-        drop(store);
-
-        let reopened = SqliteStore::open(dir.path()).await.unwrap();
-        assert_eq!(reopened.crisis_stats(c.id).await.unwrap().safe, 50);
-        assert_eq!(reopened.mark_history(c.id, everyone[49].id).await.unwrap().len(), 1);
-        assert_eq!(reopened.write_stats().marks, 0, "counters start afresh");
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn two_processes_opening_one_database_at_once_both_work() {
-        let dir = tempfile::tempdir().unwrap();
-        // `entraide admin create` starting while the server starts on the same directory.
-        let (a, b) = tokio::join!(SqliteStore::open(dir.path()), SqliteStore::open(dir.path()));
-        let (a, b): (DynStore, DynStore) = (std::sync::Arc::new(a.unwrap()), std::sync::Arc::new(b.unwrap()));
-        let made_by_a = person(&a, "ana", "Ana").await;
-        let made_by_b = person(&b, "bob", "Bob").await;
-        assert_eq!(b.account(made_by_a.id).await.unwrap(), Some(made_by_a));
-        assert_eq!(a.account(made_by_b.id).await.unwrap(), Some(made_by_b));
-        // And a third opening finds nothing left to migrate.
-        let c: DynStore = std::sync::Arc::new(SqliteStore::open(dir.path()).await.unwrap());
-        assert!(c.account_by_handle(&handle("bob")).await.unwrap().is_some());
     }
 }

@@ -1,6 +1,7 @@
 //! `entraide`: one binary for the night something terrible happens. `entraide serve` runs
 //! the whole platform on an embedded database; the other commands administer it.
 
+mod bench;
 mod settings;
 
 use anyhow::Context;
@@ -36,6 +37,15 @@ enum Command {
     /// Administer accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Measure the performance targets on this machine.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Durable safety marks per second over HTTP, with p50/p99 latency, on SQLite or PostgreSQL.
+    Safety(bench::safety::SafetyBench),
 }
 
 #[derive(Subcommand)]
@@ -63,7 +73,11 @@ fn main() -> anyhow::Result<()> {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches)?;
     let runtime = tokio::runtime::Runtime::new()?;
-    let sub = |name: &str| -> &ArgMatches { matches.subcommand_matches(name).expect("clap matched this subcommand") };
+    let sub = |name: &str| -> &ArgMatches {
+        matches
+            .subcommand_matches(name)
+            .expect("clap matched this subcommand")
+    };
     match cli.command {
         Command::Serve(_) => {
             let settings = ServeSettings::resolve(sub("serve"), cli.config.as_deref())?;
@@ -75,16 +89,32 @@ fn main() -> anyhow::Result<()> {
             print!("{}", settings.to_toml_redacted()?);
             Ok(())
         }
-        Command::Admin(AdminCommand::Create { handle, password_file, role, display_name, storage }) => {
+        Command::Bench(BenchCommand::Safety(args)) => runtime.block_on(bench::safety::run(args)),
+        Command::Admin(AdminCommand::Create {
+            handle,
+            password_file,
+            role,
+            display_name,
+            storage,
+        }) => {
             init_logs("text");
-            runtime.block_on(admin_create(&handle, &password_file, &role, display_name.as_deref(), &storage))
+            runtime.block_on(admin_create(
+                &handle,
+                &password_file,
+                &role,
+                display_name.as_deref(),
+                &storage,
+            ))
         }
     }
 }
 
 fn init_logs(format: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,tower_http=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();
     } else {
@@ -94,7 +124,9 @@ fn init_logs(format: &str) {
 
 async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     let database = settings.storage.database()?;
-    let store = entraide_store::open(&database).await.context("opening the store")?;
+    let store = entraide_store::open(&database)
+        .await
+        .context("opening the store")?;
     tracing::info!(backend = store.backend(), "store open, migrations applied");
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -129,16 +161,30 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-async fn admin_create(handle: &str, password_file: &std::path::Path, role: &str, display_name: Option<&str>, storage: &StorageArgs) -> anyhow::Result<()> {
+async fn admin_create(
+    handle: &str,
+    password_file: &std::path::Path,
+    role: &str,
+    display_name: Option<&str>,
+    storage: &StorageArgs,
+) -> anyhow::Result<()> {
     let role: Role = role.parse()?;
-    let password = std::fs::read_to_string(password_file).with_context(|| format!("reading {}", password_file.display()))?;
+    let password = std::fs::read_to_string(password_file)
+        .with_context(|| format!("reading {}", password_file.display()))?;
     let password = password.lines().next().unwrap_or_default();
-    let store = entraide_store::open(&storage.database()?).await.context("opening the store")?;
+    let store = entraide_store::open(&storage.database()?)
+        .await
+        .context("opening the store")?;
     let state = AppState::new(store, ServerConfig::default());
     let account = state
         .sign_up(handle, password, display_name.unwrap_or(handle), role)
         .await
         .map_err(|e| anyhow::anyhow!("could not create @{handle}: {e}"))?;
-    println!("created @{} ({}), id {}", account.handle, account.role.as_str(), account.id);
+    println!(
+        "created @{} ({}), id {}",
+        account.handle,
+        account.role.as_str(),
+        account.id
+    );
     Ok(())
 }

@@ -27,8 +27,13 @@ pub struct StorageArgs {
 impl StorageArgs {
     pub fn database(&self) -> anyhow::Result<Database> {
         match &self.database {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(Database::Postgres(url.clone())),
-            Some(url) => bail!("--database must be a postgres:// URL (got {}); leave it out to use SQLite under --data", redact_url(url)),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Database::Postgres(url.clone()))
+            }
+            Some(url) => bail!(
+                "--database must be a postgres:// URL (got {}); leave it out to use SQLite under --data",
+                redact_url(url)
+            ),
             None => Ok(Database::Sqlite(self.data.clone())),
         }
     }
@@ -58,21 +63,38 @@ impl ServeSettings {
     /// only a default.
     pub fn resolve(matches: &ArgMatches, file: Option<&Path>) -> anyhow::Result<Self> {
         let from_cli = Self::from_arg_matches(matches)?;
-        let Some(file) = file else { return Ok(from_cli) };
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading the settings file {}", file.display()))?;
-        let in_file: toml::Table = text.parse().with_context(|| format!("{} is not valid TOML", file.display()))?;
-        let known: Vec<String> = Self::augment_args(clap::Command::new("settings")).get_arguments().map(|a| a.get_id().to_string()).collect();
+        let Some(file) = file else {
+            return Ok(from_cli);
+        };
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("reading the settings file {}", file.display()))?;
+        let in_file: toml::Table = text
+            .parse()
+            .with_context(|| format!("{} is not valid TOML", file.display()))?;
+        let known: Vec<String> = Self::augment_args(clap::Command::new("settings"))
+            .get_arguments()
+            .map(|a| a.get_id().to_string())
+            .collect();
         let mut merged = toml::Table::try_from(&from_cli)?;
         for (key, value) in in_file {
             if !known.contains(&key) {
-                bail!("{}: unknown setting {key:?}; known settings: {}", file.display(), known.join(", "));
+                bail!(
+                    "{}: unknown setting {key:?}; known settings: {}",
+                    file.display(),
+                    known.join(", ")
+                );
             }
-            let set_explicitly = matches!(matches.value_source(&key), Some(ValueSource::CommandLine | ValueSource::EnvVariable));
+            let set_explicitly = matches!(
+                matches.value_source(&key),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            );
             if !set_explicitly {
                 merged.insert(key, value);
             }
         }
-        merged.try_into().with_context(|| format!("a value in {} has the wrong type", file.display()))
+        merged
+            .try_into()
+            .with_context(|| format!("a value in {} has the wrong type", file.display()))
     }
 
     /// The settings as TOML, ready to save as a settings file, with secrets masked.
@@ -85,8 +107,12 @@ impl ServeSettings {
 
 /// A URL with its password replaced by `***`.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest
+        .split_once('/')
+        .map_or((rest, None), |(a, t)| (a, Some(t)));
     let authority = match authority.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
             Some((user, _password)) => format!("{user}:***@{host}"),
@@ -140,7 +166,8 @@ mod tests {
         let (matches, _) = parse(&["entraide"]);
         let err = ServeSettings::resolve(&matches, Some(file("lisen = \"x\"").path())).unwrap_err();
         assert!(err.to_string().contains("lisen"), "{err}");
-        let err = ServeSettings::resolve(&matches, Some(file("session_days = \"many\"").path())).unwrap_err();
+        let err = ServeSettings::resolve(&matches, Some(file("session_days = \"many\"").path()))
+            .unwrap_err();
         assert!(format!("{err:#}").contains("wrong type"), "{err:#}");
     }
 
@@ -150,17 +177,29 @@ mod tests {
         s.storage.database = Some("postgres://city:s3cret@db.example:5432/entraide".into());
         let shown = s.to_toml_redacted().unwrap();
         assert!(!shown.contains("s3cret"), "{shown}");
-        assert!(shown.contains("postgres://city:***@db.example:5432/entraide"), "{shown}");
+        assert!(
+            shown.contains("postgres://city:***@db.example:5432/entraide"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn storage_is_chosen_by_url() {
         let (_, mut s) = parse(&["entraide"]);
-        assert_eq!(s.storage.database().unwrap(), Database::Sqlite(PathBuf::from("./entraide-data")));
+        assert_eq!(
+            s.storage.database().unwrap(),
+            Database::Sqlite(PathBuf::from("./entraide-data"))
+        );
         s.storage.database = Some("postgres://localhost/city".into());
-        assert!(matches!(s.storage.database().unwrap(), Database::Postgres(_)));
+        assert!(matches!(
+            s.storage.database().unwrap(),
+            Database::Postgres(_)
+        ));
         s.storage.database = Some("mysql://root:pw@localhost/x".into());
         let err = s.storage.database().unwrap_err().to_string();
-        assert!(err.contains("postgres://") && !err.contains(":pw@"), "{err}");
+        assert!(
+            err.contains("postgres://") && !err.contains(":pw@"),
+            "{err}"
+        );
     }
 }

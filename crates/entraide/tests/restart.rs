@@ -9,12 +9,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn entraide(data: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_entraide"));
-    cmd.args(args).arg("--data").arg(data).env_remove("ENTRAIDE_DATABASE_URL").env("RUST_LOG", "warn");
+    cmd.args(args)
+        .arg("--data")
+        .arg(data)
+        .env_remove("ENTRAIDE_DATABASE_URL")
+        .env("RUST_LOG", "warn");
     cmd
 }
 
@@ -33,13 +41,30 @@ impl Drop for Server {
 async fn start(data: &Path) -> Server {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
-    let child = entraide(data, &["serve", "--listen", &listen, "--signups-per-hour", "100000", "--logins-per-minute", "100000"])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server { child, base: format!("http://{listen}") };
+    let child = entraide(
+        data,
+        &[
+            "serve",
+            "--listen",
+            &listen,
+            "--signups-per-hour",
+            "100000",
+            "--logins-per-minute",
+            "100000",
+        ],
+    )
+    .stdout(Stdio::null())
+    .spawn()
+    .unwrap();
+    let server = Server {
+        child,
+        base: format!("http://{listen}"),
+    };
     for _ in 0..200 {
-        if reqwest::get(format!("{}/healthz", server.base)).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(format!("{}/healthz", server.base))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -47,7 +72,12 @@ async fn start(data: &Path) -> Server {
     panic!("the server did not start");
 }
 
-async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> reqwest::Result<(u16, Value)> {
+async fn post(
+    http: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    body: Value,
+) -> reqwest::Result<(u16, Value)> {
     let mut req = http.post(url).json(&body);
     if let Some(t) = token {
         req = req.bearer_auth(t);
@@ -58,7 +88,14 @@ async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Va
 }
 
 async fn log_in(http: &reqwest::Client, base: &str, handle: &str) -> String {
-    let (status, body) = post(http, format!("{base}/api/v1/sessions"), None, json!({"handle": handle, "password": "correct horse battery"})).await.unwrap();
+    let (status, body) = post(
+        http,
+        format!("{base}/api/v1/sessions"),
+        None,
+        json!({"handle": handle, "password": "correct horse battery"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(status, 201, "{body}");
     body["token"].as_str().unwrap().to_string()
 }
@@ -77,19 +114,51 @@ async fn every_acknowledged_mark_survives_sigkill() {
     let password_file = dir.path().join("password");
     std::fs::write(&password_file, "correct horse battery\n").unwrap();
     let password_file = password_file.to_str().unwrap();
-    let out = entraide(&data, &["admin", "create", "--handle", "prefecture", "--role", "responder", "--password-file", password_file]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = entraide(
+        &data,
+        &[
+            "admin",
+            "create",
+            "--handle",
+            "prefecture",
+            "--role",
+            "responder",
+            "--password-file",
+            password_file,
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let responder = log_in(&http, &base, "prefecture").await;
 
     let (status, crisis) = post(&http, format!("{base}/api/v1/crises"), Some(&responder), json!({"title": "t", "kind": "attack", "area": {"center": [2.37, 48.86], "radius_m": 1500}})).await.unwrap();
     assert_eq!(status, 201, "{crisis}");
     let crisis = crisis["id"].as_str().unwrap().to_string();
-    post(&http, format!("{base}/api/v1/crises/{crisis}/activate"), Some(&responder), json!({})).await.unwrap();
+    post(
+        &http,
+        format!("{base}/api/v1/crises/{crisis}/activate"),
+        Some(&responder),
+        json!({}),
+    )
+    .await
+    .unwrap();
 
     let mut people = Vec::new();
     for i in 0..24 {
         let handle = format!("person{i}");
-        let (status, _) = post(&http, format!("{base}/api/v1/accounts"), None, json!({"handle": handle, "password": "correct horse battery", "display_name": handle})).await.unwrap();
+        let (status, _) = post(
+            &http,
+            format!("{base}/api/v1/accounts"),
+            None,
+            json!({"handle": handle, "password": "correct horse battery", "display_name": handle}),
+        )
+        .await
+        .unwrap();
         assert_eq!(status, 201);
         people.push((handle.clone(), log_in(&http, &base, &handle).await));
     }
@@ -103,7 +172,14 @@ async fn every_acknowledged_mark_survives_sigkill() {
             let mut acknowledged: u32 = 0;
             while !stop.load(Ordering::Relaxed) {
                 let status = STATUSES[(acknowledged % 2) as usize];
-                match post(&http, format!("{base}/api/v1/crises/{crisis}/safety"), Some(&token), json!({"status": status})).await {
+                match post(
+                    &http,
+                    format!("{base}/api/v1/crises/{crisis}/safety"),
+                    Some(&token),
+                    json!({"status": status}),
+                )
+                .await
+                {
                     Ok((201, _)) => acknowledged += 1,
                     _ => break, // the server died under us: this one was never acknowledged
                 }
@@ -119,15 +195,24 @@ async fn every_acknowledged_mark_survives_sigkill() {
         acknowledged.push(w.await.unwrap());
     }
     let total: u32 = acknowledged.iter().map(|(_, n)| n).sum();
-    assert!(total > 100, "too few marks were made before the kill to prove anything: {total}");
+    assert!(
+        total > 100,
+        "too few marks were made before the kill to prove anything: {total}"
+    );
 
     // Restart on the same data, and read back through the store itself.
     let server = start(&data).await;
     drop(server);
-    let store = entraide_store::open(&entraide_store::Database::Sqlite(data.clone())).await.unwrap();
+    let store = entraide_store::open(&entraide_store::Database::Sqlite(data.clone()))
+        .await
+        .unwrap();
     let crisis_id = crisis.parse().unwrap();
     for (handle, acked) in acknowledged {
-        let (account, _) = store.account_by_handle(&entraide_core::Handle::parse(&handle).unwrap()).await.unwrap().unwrap();
+        let (account, _) = store
+            .account_by_handle(&entraide_core::Handle::parse(&handle).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         let history = store.mark_history(crisis_id, account.id).await.unwrap();
         // At least every acknowledged mark; at most one more, sent but not yet answered.
         assert!(

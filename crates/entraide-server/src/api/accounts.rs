@@ -5,9 +5,9 @@ use crate::auth::Caller;
 use crate::client_ip::ClientIp;
 use crate::error::AppResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::Json;
 use entraide_core::{Location, Role};
 use entraide_geo::Zone;
 use serde::Deserialize;
@@ -20,10 +20,24 @@ pub struct SignUp {
     display_name: String,
 }
 
-pub async fn sign_up(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body): Body<SignUp>) -> AppResult<(StatusCode, Json<Value>)> {
+pub async fn sign_up(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Body(body): Body<SignUp>,
+) -> AppResult<(StatusCode, Json<Value>)> {
     state.limits.check_signup(ip)?;
-    let account = state.sign_up(&body.handle, &body.password, &body.display_name, Role::Person).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": account.id, "handle": account.handle}))))
+    let account = state
+        .sign_up(
+            &body.handle,
+            &body.password,
+            &body.display_name,
+            Role::Person,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": account.id, "handle": account.handle})),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -32,10 +46,17 @@ pub struct LogIn {
     password: String,
 }
 
-pub async fn log_in(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body): Body<LogIn>) -> AppResult<(StatusCode, Json<Value>)> {
+pub async fn log_in(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Body(body): Body<LogIn>,
+) -> AppResult<(StatusCode, Json<Value>)> {
     state.limits.check_login(ip)?;
     let session = state.log_in(&body.handle, &body.password).await?;
-    Ok((StatusCode::CREATED, Json(json!({"token": session.token, "expires_at": session.expires_at}))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": session.token, "expires_at": session.expires_at})),
+    ))
 }
 
 pub async fn log_out(State(state): State<AppState>, caller: Caller) -> AppResult<StatusCode> {
@@ -56,7 +77,11 @@ pub struct ReportedLocation {
     accuracy_m: f64,
 }
 
-pub async fn set_location(State(state): State<AppState>, caller: Caller, Body(body): Body<ReportedLocation>) -> AppResult<StatusCode> {
+pub async fn set_location(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<ReportedLocation>,
+) -> AppResult<StatusCode> {
     let location = Location::parse(body.lat, body.lon, body.accuracy_m, chrono::Utc::now())?;
     state.report_location(&caller.account, location).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -68,7 +93,11 @@ pub struct Home {
     area: Option<Value>,
 }
 
-pub async fn set_home(State(state): State<AppState>, caller: Caller, Body(body): Body<Home>) -> AppResult<StatusCode> {
+pub async fn set_home(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<Home>,
+) -> AppResult<StatusCode> {
     let home = body
         .area
         .map(|area| Zone::from_json(&area).map_err(|e| entraide_core::Invalid::new("area", e.0)))
@@ -82,8 +111,15 @@ pub struct InboxQuery {
     limit: Option<u32>,
 }
 
-pub async fn inbox(State(state): State<AppState>, caller: Caller, Query(q): Query<InboxQuery>) -> AppResult<Json<Value>> {
-    let items = state.store.inbox(caller.account.id, q.limit.unwrap_or(50).clamp(1, 200)).await?;
+pub async fn inbox(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<InboxQuery>,
+) -> AppResult<Json<Value>> {
+    let items = state
+        .store
+        .inbox(caller.account.id, q.limit.unwrap_or(50).clamp(1, 200))
+        .await?;
     Ok(Json(json!({"items": items})))
 }
 
@@ -92,21 +128,40 @@ pub struct ContactRequest {
     handle: String,
 }
 
-pub async fn request_contact(State(state): State<AppState>, caller: Caller, Body(body): Body<ContactRequest>) -> AppResult<(StatusCode, Json<Value>)> {
+pub async fn request_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<ContactRequest>,
+) -> AppResult<(StatusCode, Json<Value>)> {
     let contact_state = state.request_contact(&caller.account, &body.handle).await?;
-    Ok((StatusCode::CREATED, Json(json!({"handle": body.handle.trim().to_lowercase(), "state": contact_state}))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"handle": body.handle.trim().to_lowercase(), "state": contact_state})),
+    ))
 }
 
-pub async fn accept_contact(State(state): State<AppState>, caller: Caller, Path(handle): Path<String>) -> AppResult<Json<Value>> {
+pub async fn accept_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(handle): Path<String>,
+) -> AppResult<Json<Value>> {
     state.accept_contact(&caller.account, &handle).await?;
-    Ok(Json(json!({"handle": handle.to_lowercase(), "state": "mutual"})))
+    Ok(Json(
+        json!({"handle": handle.to_lowercase(), "state": "mutual"}),
+    ))
 }
 
-pub async fn remove_contact(State(state): State<AppState>, caller: Caller, Path(handle): Path<String>) -> AppResult<StatusCode> {
+pub async fn remove_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(handle): Path<String>,
+) -> AppResult<StatusCode> {
     state.remove_contact(&caller.account, &handle).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn contacts(State(state): State<AppState>, caller: Caller) -> AppResult<Json<Value>> {
-    Ok(Json(json!({"contacts": state.contacts(&caller.account).await?})))
+    Ok(Json(
+        json!({"contacts": state.contacts(&caller.account).await?}),
+    ))
 }

@@ -18,7 +18,10 @@ impl Drop for OpenStream {
     }
 }
 
-pub async fn stream(State(state): State<AppState>, caller: Caller) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+pub async fn stream(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     state.metrics.live_streams.inc();
     let open = OpenStream(state.clone());
     // "ready" tells the client the subscription is in place: anything after it is live.

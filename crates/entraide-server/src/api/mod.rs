@@ -8,10 +8,10 @@ mod safety;
 
 use crate::error::AppError;
 use crate::state::AppState;
+use axum::Router;
 use axum::extract::FromRequest;
 use axum::extract::rejection::JsonRejection;
 use axum::routing::{delete, get, post, put};
-use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -23,7 +23,10 @@ pub fn router() -> Router<AppState> {
         .route("/me/home", put(accounts::set_home))
         .route("/me/prompts", get(safety::prompts))
         .route("/me/inbox", get(accounts::inbox))
-        .route("/contacts", get(accounts::contacts).post(accounts::request_contact))
+        .route(
+            "/contacts",
+            get(accounts::contacts).post(accounts::request_contact),
+        )
         .route("/contacts/{handle}", delete(accounts::remove_contact))
         .route("/contacts/{handle}/accept", post(accounts::accept_contact))
         .route("/crises", get(crises::list).post(crises::create))
@@ -48,7 +51,10 @@ pub fn router() -> Router<AppState> {
 pub const OPENAPI: &str = include_str!("../../openapi.json");
 
 async fn openapi() -> impl axum::response::IntoResponse {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI)
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
 }
 
 /// A JSON body whose errors are answered in the API's error format, saying what was wrong.
@@ -66,21 +72,36 @@ where
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(Body(value)),
             Err(JsonRejection::JsonDataError(e)) => Err(AppError::Invalid(
-                entraide_core::Invalid::new("body", std::error::Error::source(&e).map_or_else(|| e.body_text(), ToString::to_string)).into(),
+                entraide_core::Invalid::new(
+                    "body",
+                    std::error::Error::source(&e)
+                        .map_or_else(|| e.body_text(), ToString::to_string),
+                )
+                .into(),
             )),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(AppError::BadRequest("send the body as JSON, with Content-Type: application/json".into()))
-            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::BadRequest(
+                "send the body as JSON, with Content-Type: application/json".into(),
+            )),
             Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::TooLarge(<AppState as axum::extract::FromRef<S>>::from_ref(state).config.max_body_bytes))
+                Err(AppError::TooLarge(
+                    <AppState as axum::extract::FromRef<S>>::from_ref(state)
+                        .config
+                        .max_body_bytes,
+                ))
             }
-            Err(JsonRejection::BytesRejection(_)) => Err(AppError::BadRequest("the body could not be read".into())),
-            Err(e) => Err(AppError::BadRequest(format!("the body is not valid JSON: {}", e.body_text()))),
+            Err(JsonRejection::BytesRejection(_)) => {
+                Err(AppError::BadRequest("the body could not be read".into()))
+            }
+            Err(e) => Err(AppError::BadRequest(format!(
+                "the body is not valid JSON: {}",
+                e.body_text()
+            ))),
         }
     }
 }
 
 /// Parses an id from the path; a malformed one names nothing, so it is "not found".
 pub fn parse_id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, AppError> {
-    raw.parse().map_err(|_| AppError::not_found(what.to_string()))
+    raw.parse()
+        .map_err(|_| AppError::not_found(what.to_string()))
 }

@@ -1,13 +1,13 @@
 //! Safety Check over the API.
 
-use super::{Body, parse_id};
 use super::crises::crisis_json;
+use super::{Body, parse_id};
 use crate::auth::Caller;
 use crate::error::AppResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use entraide_core::{Answer, MarkOrigin};
 use entraide_store::CurrentMark;
 use serde::Deserialize;
@@ -42,9 +42,16 @@ pub struct AnswerBody {
     message: Option<String>,
 }
 
-pub async fn answer(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, Body(body): Body<AnswerBody>) -> AppResult<(StatusCode, Json<Value>)> {
+pub async fn answer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(body): Body<AnswerBody>,
+) -> AppResult<(StatusCode, Json<Value>)> {
     let answer = Answer::parse(&body.status, body.message.as_deref())?;
-    let mark = state.answer(&caller.account, parse_id(&id, "crisis")?, answer).await?;
+    let mark = state
+        .answer(&caller.account, parse_id(&id, "crisis")?, answer)
+        .await?;
     Ok((StatusCode::CREATED, Json(mark_json(mark.as_ref()))))
 }
 
@@ -60,36 +67,73 @@ pub async fn on_behalf(
     Body(body): Body<OnBehalfBody>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     let status = Answer::parse(&body.status, None)?.status;
-    let mark = state.mark_on_behalf(&caller.account, parse_id(&id, "crisis")?, &handle, status).await?;
+    let mark = state
+        .mark_on_behalf(&caller.account, parse_id(&id, "crisis")?, &handle, status)
+        .await?;
     Ok((StatusCode::CREATED, Json(mark_json(mark.as_ref()))))
 }
 
-pub async fn confirm(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let mark = state.confirm_mark(&caller.account, parse_id(&id, "crisis")?).await?;
+pub async fn confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    let mark = state
+        .confirm_mark(&caller.account, parse_id(&id, "crisis")?)
+        .await?;
     Ok(Json(mark_json(mark.as_ref())))
 }
 
-pub async fn reject(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let mark = state.reject_mark(&caller.account, parse_id(&id, "crisis")?).await?;
+pub async fn reject(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    let mark = state
+        .reject_mark(&caller.account, parse_id(&id, "crisis")?)
+        .await?;
     Ok(Json(mark_json(mark.as_ref())))
 }
 
-pub async fn ask(State(state): State<AppState>, caller: Caller, Path((id, handle)): Path<(String, String)>) -> AppResult<StatusCode> {
-    state.ask_contact(&caller.account, parse_id(&id, "crisis")?, &handle).await?;
+pub async fn ask(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, handle)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    state
+        .ask_contact(&caller.account, parse_id(&id, "crisis")?, &handle)
+        .await?;
     Ok(StatusCode::ACCEPTED)
 }
 
-pub async fn contact_statuses(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let statuses = state.contact_statuses(&caller.account, parse_id(&id, "crisis")?).await?;
+pub async fn contact_statuses(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    let statuses = state
+        .contact_statuses(&caller.account, parse_id(&id, "crisis")?)
+        .await?;
     Ok(Json(json!(statuses)))
 }
 
-pub async fn stats(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    Ok(Json(json!(state.crisis_stats(parse_id(&id, "crisis")?).await?)))
+pub async fn stats(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    Ok(Json(json!(
+        state.crisis_stats(parse_id(&id, "crisis")?).await?
+    )))
 }
 
-pub async fn need_help(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let people = state.need_help(&caller.account, parse_id(&id, "crisis")?).await?;
+pub async fn need_help(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    let people = state
+        .need_help(&caller.account, parse_id(&id, "crisis")?)
+        .await?;
     let people: Vec<_> = people
         .iter()
         .map(|p| {

@@ -17,13 +17,20 @@ pub struct LoggedIn {
 impl AppState {
     /// Creates an account. Password hashing runs off the async threads: Argon2id is meant
     /// to be slow.
-    pub async fn sign_up(&self, handle: &str, password: &str, display_name: &str, role: Role) -> AppResult<Account> {
+    pub async fn sign_up(
+        &self,
+        handle: &str,
+        password: &str,
+        display_name: &str,
+        role: Role,
+    ) -> AppResult<Account> {
         let mut errors = Invalids::default();
         let handle = errors.check(Handle::parse(handle));
         let password = errors.check(Password::parse(password));
         let display_name = errors.check(DisplayName::parse(display_name));
         errors.into_result()?;
-        let (handle, password, display_name) = (handle.unwrap(), password.unwrap(), display_name.unwrap());
+        let (handle, password, display_name) =
+            (handle.unwrap(), password.unwrap(), display_name.unwrap());
         let password_hash = tokio::task::spawn_blocking(move || hash_password(password.expose()))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
@@ -68,7 +75,12 @@ impl AppState {
                 expires_at,
             })
             .await?;
-        Ok(LoggedIn { token, csrf_token, account, expires_at })
+        Ok(LoggedIn {
+            token,
+            csrf_token,
+            account,
+            expires_at,
+        })
     }
 
     pub async fn log_out(&self, token_hash: &[u8; 32]) -> AppResult<()> {

@@ -5,7 +5,8 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entraide_core::safety::LOCATION_FRESHNESS;
 use entraide_core::{
-    AccountId, Crisis, CrisisId, CrisisStatus, CrisisTransition, Event, Location, NewCrisis, Recipients, should_ask,
+    AccountId, Crisis, CrisisId, CrisisStatus, CrisisTransition, Event, Location, NewCrisis,
+    Recipients, should_ask,
 };
 use entraide_geo::Zone;
 use entraide_store::Account;
@@ -13,7 +14,12 @@ use entraide_store::Account;
 impl AppState {
     /// Stores a proposed crisis. `id` comes from the caller so a retried request (same
     /// Idempotency-Key) can't create a second one.
-    pub async fn create_crisis(&self, me: &Account, id: CrisisId, new: NewCrisis) -> AppResult<Crisis> {
+    pub async fn create_crisis(
+        &self,
+        me: &Account,
+        id: CrisisId,
+        new: NewCrisis,
+    ) -> AppResult<Crisis> {
         if !me.role.is_responder() {
             return Err(AppError::forbidden("only responders may create a crisis"));
         }
@@ -40,35 +46,109 @@ impl AppState {
     }
 
     pub async fn crisis(&self, id: CrisisId) -> AppResult<Crisis> {
-        self.store.crisis(id).await?.ok_or_else(|| AppError::not_found("crisis"))
+        self.store
+            .crisis(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("crisis"))
+    }
+
+    /// The crisis as `viewer` may see it. A proposal (from an alert, a burst of tags, or a
+    /// responder's draft) is unconfirmed and may be a false alarm: only responders see it,
+    /// everyone else gets "not found" so it can't spread.
+    pub async fn visible_crisis(
+        &self,
+        viewer: Option<&Account>,
+        id: CrisisId,
+    ) -> AppResult<Crisis> {
+        let crisis = self.crisis(id).await?;
+        if crisis.status == CrisisStatus::Proposed && !viewer.is_some_and(|a| a.role.is_responder())
+        {
+            return Err(AppError::not_found("crisis"));
+        }
+        Ok(crisis)
+    }
+
+    /// Crises, newest first, with proposals only for responders (see `visible_crisis`).
+    pub async fn visible_crises(
+        &self,
+        viewer: Option<&Account>,
+        status: Option<CrisisStatus>,
+    ) -> AppResult<Vec<Crisis>> {
+        let mut crises = self.store.crises(status).await?;
+        if !viewer.is_some_and(|a| a.role.is_responder()) {
+            crises.retain(|c| c.status != CrisisStatus::Proposed);
+        }
+        Ok(crises)
     }
 
     /// Activates, closes or retracts a crisis, then tells whoever must know.
-    pub async fn transition_crisis(&self, me: &Account, id: CrisisId, transition: CrisisTransition) -> AppResult<Crisis> {
+    pub async fn transition_crisis(
+        &self,
+        me: &Account,
+        id: CrisisId,
+        transition: CrisisTransition,
+    ) -> AppResult<Crisis> {
         if !me.role.is_responder() {
-            return Err(AppError::forbidden(format!("only responders may {} a crisis", transition.verb())));
+            return Err(AppError::forbidden(format!(
+                "only responders may {} a crisis",
+                transition.verb()
+            )));
         }
         let crisis = self.crisis(id).await?;
-        let to = transition.apply(crisis.status).map_err(AppError::Conflict)?;
+        let to = transition
+            .apply(crisis.status)
+            .map_err(AppError::Conflict)?;
         let now = chrono::Utc::now();
-        self.store.set_crisis_status(id, crisis.status, to, now).await?;
-        let crisis = Crisis { status: to, updated_at: now, ..crisis };
+        self.store
+            .set_crisis_status(id, crisis.status, to, now)
+            .await?;
+        let crisis = Crisis {
+            status: to,
+            updated_at: now,
+            ..crisis
+        };
         let title = crisis.title.clone();
         match transition {
             CrisisTransition::Activate => {
-                self.hub.publish(&Recipients::Everyone, Event::CrisisActivated { crisis_id: id, title });
+                self.hub.publish(
+                    &Recipients::Everyone,
+                    Event::CrisisActivated {
+                        crisis_id: id,
+                        title,
+                    },
+                );
                 self.ask_people_in_zone(&crisis).await?;
             }
             CrisisTransition::Close => {
                 let asked = self.store.prompted(id).await?;
-                self.tell(&asked, Event::CrisisClosed { crisis_id: id, title }).await?;
+                self.tell(
+                    &asked,
+                    Event::CrisisClosed {
+                        crisis_id: id,
+                        title,
+                    },
+                )
+                .await?;
             }
             CrisisTransition::Retract => {
                 // The correction goes to everyone who was asked, inbox included: they may
                 // have told others, and must know it was a mistake.
                 let asked = self.store.prompted(id).await?;
-                self.tell(&asked, Event::CrisisRetracted { crisis_id: id, title: title.clone() }).await?;
-                self.hub.publish(&Recipients::Everyone, Event::CrisisRetracted { crisis_id: id, title });
+                self.tell(
+                    &asked,
+                    Event::CrisisRetracted {
+                        crisis_id: id,
+                        title: title.clone(),
+                    },
+                )
+                .await?;
+                self.hub.publish(
+                    &Recipients::Everyone,
+                    Event::CrisisRetracted {
+                        crisis_id: id,
+                        title,
+                    },
+                );
             }
         }
         Ok(crisis)
@@ -105,12 +185,27 @@ impl AppState {
         if accounts.is_empty() {
             return Ok(());
         }
-        let newly_asked = self.store.add_prompts(crisis.id, accounts, chrono::Utc::now()).await?;
-        self.tell(&newly_asked, Event::SafetyQuestion { crisis_id: crisis.id, title: crisis.title.clone() }).await
+        let newly_asked = self
+            .store
+            .add_prompts(crisis.id, accounts, chrono::Utc::now())
+            .await?;
+        self.tell(
+            &newly_asked,
+            Event::SafetyQuestion {
+                crisis_id: crisis.id,
+                title: crisis.title.clone(),
+            },
+        )
+        .await
     }
 
     /// Someone's position changed: any active crisis whose zone it enters asks them now.
-    async fn ask_if_now_in_a_zone(&self, me: &Account, location: Option<&Location>, home: Option<&Zone>) -> AppResult<()> {
+    async fn ask_if_now_in_a_zone(
+        &self,
+        me: &Account,
+        location: Option<&Location>,
+        home: Option<&Zone>,
+    ) -> AppResult<()> {
         let now = chrono::Utc::now();
         for crisis in self.store.crises(Some(CrisisStatus::Active)).await? {
             if should_ask(&crisis, location, home, now) {

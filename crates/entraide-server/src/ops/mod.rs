@@ -19,8 +19,11 @@ impl AppState {
         if recipients.is_empty() {
             return Ok(());
         }
-        self.store.notify(recipients, &event, chrono::Utc::now()).await?;
-        self.hub.publish(&Recipients::Accounts(recipients.to_vec()), event);
+        self.store
+            .notify(recipients, &event, chrono::Utc::now())
+            .await?;
+        self.hub
+            .publish(&Recipients::Accounts(recipients.to_vec()), event);
         Ok(())
     }
 

@@ -2,35 +2,62 @@
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use entraide_core::{Answer, Crisis, CrisisId, Event, Invalid, OnBehalfRefused, Recipients, SafetyStatus};
-use entraide_store::{Account, ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkWrite, NeedHelp, Prompt};
+use entraide_core::{
+    Answer, Crisis, CrisisId, Event, Invalid, OnBehalfRefused, Recipients, SafetyStatus,
+};
+use entraide_store::{
+    Account, ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkWrite, NeedHelp, Prompt,
+};
 
 impl AppState {
     /// A crisis that is asking now; answers to any other are refused.
     async fn asking_crisis(&self, id: CrisisId) -> AppResult<Crisis> {
         let crisis = self.crisis(id).await?;
         if !crisis.is_asking(chrono::Utc::now()) {
-            return Err(AppError::Conflict(format!("this crisis is {}, not active: it asks nothing", crisis.status.as_str())));
+            return Err(AppError::Conflict(format!(
+                "this crisis is {}, not active: it asks nothing",
+                crisis.status.as_str()
+            )));
         }
         Ok(crisis)
     }
 
     /// My own answer. Acknowledged once durable; my contacts hear of it at once.
-    pub async fn answer(&self, me: &Account, crisis: CrisisId, answer: Answer) -> AppResult<Option<CurrentMark>> {
+    pub async fn answer(
+        &self,
+        me: &Account,
+        crisis: CrisisId,
+        answer: Answer,
+    ) -> AppResult<Option<CurrentMark>> {
         self.asking_crisis(crisis).await?;
-        let action = MarkAction::Own { status: answer.status, message: answer.message };
+        let action = MarkAction::Own {
+            status: answer.status,
+            message: answer.message,
+        };
         self.write_mark(me, crisis, action).await
     }
 
     /// A mutual contact marks `handle` safe; it stands as "marked safe by me" until they
     /// confirm or reject it.
-    pub async fn mark_on_behalf(&self, me: &Account, crisis_id: CrisisId, handle: &str, status: SafetyStatus) -> AppResult<Option<CurrentMark>> {
+    pub async fn mark_on_behalf(
+        &self,
+        me: &Account,
+        crisis_id: CrisisId,
+        handle: &str,
+        status: SafetyStatus,
+    ) -> AppResult<Option<CurrentMark>> {
         if status != SafetyStatus::Safe {
             return Err(Invalid::new("status", OnBehalfRefused::OnlySafe.to_string()).into());
         }
         let crisis = self.asking_crisis(crisis_id).await?;
         let person = self.mutual_contact(me, handle).await?;
-        let mark = self.write_mark(&person, crisis_id, MarkAction::OnBehalf { by: me.id, status }).await?;
+        let mark = self
+            .write_mark(
+                &person,
+                crisis_id,
+                MarkAction::OnBehalf { by: me.id, status },
+            )
+            .await?;
         let event = Event::MarkedOnBehalf {
             crisis_id,
             title: crisis.title,
@@ -41,18 +68,31 @@ impl AppState {
         Ok(mark)
     }
 
-    pub async fn confirm_mark(&self, me: &Account, crisis: CrisisId) -> AppResult<Option<CurrentMark>> {
+    pub async fn confirm_mark(
+        &self,
+        me: &Account,
+        crisis: CrisisId,
+    ) -> AppResult<Option<CurrentMark>> {
         self.crisis(crisis).await?;
         self.write_mark(me, crisis, MarkAction::Confirm).await
     }
 
-    pub async fn reject_mark(&self, me: &Account, crisis: CrisisId) -> AppResult<Option<CurrentMark>> {
+    pub async fn reject_mark(
+        &self,
+        me: &Account,
+        crisis: CrisisId,
+    ) -> AppResult<Option<CurrentMark>> {
         self.crisis(crisis).await?;
         self.write_mark(me, crisis, MarkAction::Reject).await
     }
 
     /// "Are you safe?" from a contact.
-    pub async fn ask_contact(&self, me: &Account, crisis_id: CrisisId, handle: &str) -> AppResult<()> {
+    pub async fn ask_contact(
+        &self,
+        me: &Account,
+        crisis_id: CrisisId,
+        handle: &str,
+    ) -> AppResult<()> {
         let crisis = self.asking_crisis(crisis_id).await?;
         let person = self.mutual_contact(me, handle).await?;
         let event = Event::AreYouSafe {
@@ -66,8 +106,18 @@ impl AppState {
 
     /// Writes the mark, then tells the person's mutual contacts what now stands. Contacts'
     /// inboxes read the mark history, so only the live stream is written to here.
-    async fn write_mark(&self, person: &Account, crisis_id: CrisisId, action: MarkAction) -> AppResult<Option<CurrentMark>> {
-        let write = MarkWrite { crisis: crisis_id, account: person.id, action, at: chrono::Utc::now() };
+    async fn write_mark(
+        &self,
+        person: &Account,
+        crisis_id: CrisisId,
+        action: MarkAction,
+    ) -> AppResult<Option<CurrentMark>> {
+        let write = MarkWrite {
+            crisis: crisis_id,
+            account: person.id,
+            action,
+            at: chrono::Utc::now(),
+        };
         let mark = self.store.mark(write).await?;
         let contacts = self.store.mutual_contact_ids(person.id).await?;
         if !contacts.is_empty() {
@@ -77,7 +127,9 @@ impl AppState {
                 display_name: person.display_name.clone(),
                 status: mark.as_ref().map(|m| m.status),
                 message: mark.as_ref().and_then(|m| m.message.clone()),
-                marked_by: mark.as_ref().and_then(|m| m.marked_by.as_ref().map(ToString::to_string)),
+                marked_by: mark
+                    .as_ref()
+                    .and_then(|m| m.marked_by.as_ref().map(ToString::to_string)),
                 updated_at: mark.as_ref().map_or_else(chrono::Utc::now, |m| m.at),
             };
             self.hub.publish(&Recipients::Accounts(contacts), event);
@@ -88,8 +140,16 @@ impl AppState {
     /// The account behind `handle` if it is my mutual contact. Anyone else gets the same
     /// answer whether or not the account exists, so statuses and even existence don't leak.
     async fn mutual_contact(&self, me: &Account, handle: &str) -> AppResult<Account> {
-        let not_a_contact = || AppError::forbidden(format!("@{} is not your mutual contact", handle.trim().to_lowercase()));
-        let person = self.account_by_handle(handle).await.map_err(|_| not_a_contact())?;
+        let not_a_contact = || {
+            AppError::forbidden(format!(
+                "@{} is not your mutual contact",
+                handle.trim().to_lowercase()
+            ))
+        };
+        let person = self
+            .account_by_handle(handle)
+            .await
+            .map_err(|_| not_a_contact())?;
         if person.id != me.id && self.store.are_mutual_contacts(me.id, person.id).await? {
             Ok(person)
         } else {
@@ -97,7 +157,11 @@ impl AppState {
         }
     }
 
-    pub async fn contact_statuses(&self, me: &Account, crisis: CrisisId) -> AppResult<Vec<ContactStatus>> {
+    pub async fn contact_statuses(
+        &self,
+        me: &Account,
+        crisis: CrisisId,
+    ) -> AppResult<Vec<ContactStatus>> {
         self.crisis(crisis).await?;
         Ok(self.store.contact_statuses(crisis, me.id).await?)
     }

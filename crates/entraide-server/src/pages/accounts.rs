@@ -3,11 +3,11 @@
 use super::i18n::LANG_COOKIE;
 use super::layout::{self, field, form_errors};
 use super::{Ctx, FormErrors, Lang, PageError, PageForm, done, local_path, see_other, set_cookie};
+use crate::LoggedIn;
 use crate::auth::SESSION_COOKIE;
 use crate::client_ip::ClientIp;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::LoggedIn;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use entraide_core::Role;
@@ -47,15 +47,35 @@ fn sign_up_form(ctx: &Ctx, form: &SignUpForm, errors: &FormErrors) -> Response {
         }
         p { (ctx.t("signup.have_account")) " " a href="/login" { (ctx.t("nav.login")) } }
     };
-    layout::page(ctx, errors.status_or_ok(), ctx.t("signup.title"), None, main)
+    layout::page(
+        ctx,
+        errors.status_or_ok(),
+        ctx.t("signup.title"),
+        None,
+        main,
+    )
 }
 
 /// Creates the account and signs the person in at once: the next thing they need is to
 /// say where they are.
-pub async fn sign_up(State(state): State<AppState>, ClientIp(ip): ClientIp, ctx: Ctx, PageForm(form): PageForm<SignUpForm>) -> Result<Response, PageError> {
+pub async fn sign_up(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: Ctx,
+    PageForm(form): PageForm<SignUpForm>,
+) -> Result<Response, PageError> {
     ctx.refuse_cross_site()?;
     let created = match state.limits.check_signup(ip) {
-        Ok(()) => state.sign_up(&form.handle, &form.password, &form.display_name, Role::Person).await,
+        Ok(()) => {
+            state
+                .sign_up(
+                    &form.handle,
+                    &form.password,
+                    &form.display_name,
+                    Role::Person,
+                )
+                .await
+        }
         Err(e) => Err(e),
     };
     if let Err(e) = created {
@@ -79,7 +99,14 @@ pub struct LogInForm {
 
 pub async fn log_in_page(ctx: Ctx) -> Response {
     let next = ctx.query("next").unwrap_or("").to_string();
-    log_in_form(&ctx, &LogInForm { next, ..LogInForm::default() }, &FormErrors::default())
+    log_in_form(
+        &ctx,
+        &LogInForm {
+            next,
+            ..LogInForm::default()
+        },
+        &FormErrors::default(),
+    )
 }
 
 fn log_in_form(ctx: &Ctx, form: &LogInForm, errors: &FormErrors) -> Response {
@@ -101,17 +128,34 @@ fn log_in_form(ctx: &Ctx, form: &LogInForm, errors: &FormErrors) -> Response {
     layout::page(ctx, errors.status_or_ok(), ctx.t("login.title"), None, main)
 }
 
-pub async fn log_in(State(state): State<AppState>, ClientIp(ip): ClientIp, ctx: Ctx, PageForm(form): PageForm<LogInForm>) -> Result<Response, PageError> {
+pub async fn log_in(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: Ctx,
+    PageForm(form): PageForm<LogInForm>,
+) -> Result<Response, PageError> {
     ctx.refuse_cross_site()?;
     let session = match state.limits.check_login(ip) {
         Ok(()) => state.log_in(&form.handle, &form.password).await,
         Err(e) => Err(e),
     };
     match session {
-        Ok(session) => Ok(signed_in(&state, session, local_path(Some(&form.next)).unwrap_or("/"), "flash.logged_in")),
+        Ok(session) => Ok(signed_in(
+            &state,
+            session,
+            local_path(Some(&form.next)).unwrap_or("/"),
+            "flash.logged_in",
+        )),
         Err(e) => {
             let errors = FormErrors::from_app(e)?;
-            Ok(log_in_form(&ctx, &LogInForm { password: String::new(), ..form }, &errors))
+            Ok(log_in_form(
+                &ctx,
+                &LogInForm {
+                    password: String::new(),
+                    ..form
+                },
+                &errors,
+            ))
         }
     }
 }
@@ -119,9 +163,19 @@ pub async fn log_in(State(state): State<AppState>, ClientIp(ip): ClientIp, ctx: 
 /// The session cookie: never readable by scripts, not sent on cross-site requests.
 fn signed_in(state: &AppState, session: LoggedIn, to: &str, flash: &'static str) -> Response {
     let max_age = i64::from(state.config.session_days) * 24 * 3600;
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     let mut response = done(to, flash);
-    set_cookie(&mut response, &format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}", session.token));
+    set_cookie(
+        &mut response,
+        &format!(
+            "{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}",
+            session.token
+        ),
+    );
     response
 }
 
@@ -131,11 +185,18 @@ pub struct CsrfForm {
     pub csrf: String,
 }
 
-pub async fn log_out(State(state): State<AppState>, ctx: Ctx, PageForm(form): PageForm<CsrfForm>) -> Result<Response, PageError> {
+pub async fn log_out(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     state.log_out(&caller.token_hash).await?;
     let mut response = done("/", "flash.logged_out");
-    set_cookie(&mut response, &format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"));
+    set_cookie(
+        &mut response,
+        &format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"),
+    );
     Ok(response)
 }
 
@@ -145,7 +206,13 @@ pub async fn switch_language(ctx: Ctx, Path(code): Path<String>) -> Response {
     let back = local_path(ctx.query("back")).unwrap_or("/").to_string();
     let mut response = see_other(&back);
     if let Some(lang) = Lang::parse(&code) {
-        set_cookie(&mut response, &format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code()));
+        set_cookie(
+            &mut response,
+            &format!(
+                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                lang.code()
+            ),
+        );
     }
     response
 }

@@ -36,7 +36,10 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         return StatusCode::NOT_FOUND.into_response();
     };
     (
-        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
         body,
     )
         .into_response()

@@ -15,11 +15,25 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
     render(&state, &ctx, "", &FormErrors::default()).await
 }
 
-async fn render(state: &AppState, ctx: &Ctx, typed: &str, errors: &FormErrors) -> Result<Response, PageError> {
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    typed: &str,
+    errors: &FormErrors,
+) -> Result<Response, PageError> {
     let caller = ctx.member()?;
     let contacts = state.contacts(&caller.account).await?;
-    let of = |wanted: ContactState| contacts.iter().filter(move |c| c.state == wanted).collect::<Vec<_>>();
-    let (incoming, mutual, outgoing) = (of(ContactState::Incoming), of(ContactState::Mutual), of(ContactState::Outgoing));
+    let of = |wanted: ContactState| {
+        contacts
+            .iter()
+            .filter(move |c| c.state == wanted)
+            .collect::<Vec<_>>()
+    };
+    let (incoming, mutual, outgoing) = (
+        of(ContactState::Incoming),
+        of(ContactState::Mutual),
+        of(ContactState::Outgoing),
+    );
     let main = html! {
         h1 { (ctx.t("contacts.title")) }
         p { (ctx.t("contacts.intro")) }
@@ -76,7 +90,13 @@ async fn render(state: &AppState, ctx: &Ctx, typed: &str, errors: &FormErrors) -
             }
         }
     };
-    Ok(layout::page(ctx, errors.status_or_ok(), ctx.t("contacts.title"), None, main))
+    Ok(layout::page(
+        ctx,
+        errors.status_or_ok(),
+        ctx.t("contacts.title"),
+        None,
+        main,
+    ))
 }
 
 fn who(c: &Contact) -> Markup {
@@ -100,24 +120,54 @@ pub struct RequestForm {
     handle: String,
 }
 
-pub async fn request(State(state): State<AppState>, ctx: Ctx, PageForm(form): PageForm<RequestForm>) -> Result<Response, PageError> {
+pub async fn request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<RequestForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     let handle = form.handle.trim().trim_start_matches('@').to_lowercase();
     match state.request_contact(&caller.account, &handle).await {
         Ok(ContactState::Mutual) => Ok(done_for("/contacts", "flash.contact_accepted", &handle)),
         Ok(_) => Ok(done_for("/contacts", "flash.contact_requested", &handle)),
-        Err(e) => render(&state, &ctx, &form.handle, &FormErrors::from_app(e)?.about("handle")).await,
+        Err(e) => {
+            render(
+                &state,
+                &ctx,
+                &form.handle,
+                &FormErrors::from_app(e)?.about("handle"),
+            )
+            .await
+        }
     }
 }
 
-pub async fn accept(State(state): State<AppState>, ctx: Ctx, Path(handle): Path<String>, PageForm(form): PageForm<CsrfForm>) -> Result<Response, PageError> {
+pub async fn accept(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(handle): Path<String>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     state.accept_contact(&caller.account, &handle).await?;
-    Ok(done_for("/contacts", "flash.contact_accepted", &handle.to_lowercase()))
+    Ok(done_for(
+        "/contacts",
+        "flash.contact_accepted",
+        &handle.to_lowercase(),
+    ))
 }
 
-pub async fn remove(State(state): State<AppState>, ctx: Ctx, Path(handle): Path<String>, PageForm(form): PageForm<CsrfForm>) -> Result<Response, PageError> {
+pub async fn remove(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(handle): Path<String>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     state.remove_contact(&caller.account, &handle).await?;
-    Ok(done_for("/contacts", "flash.contact_removed", &handle.to_lowercase()))
+    Ok(done_for(
+        "/contacts",
+        "flash.contact_removed",
+        &handle.to_lowercase(),
+    ))
 }

@@ -16,7 +16,11 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    let active = state.store.crises(Some(CrisisStatus::Active)).await.map_err(AppError::from)?;
+    let active = state
+        .store
+        .crises(Some(CrisisStatus::Active))
+        .await
+        .map_err(AppError::from)?;
     let prompts = match &ctx.caller {
         Some(caller) => state.prompts(&caller.account).await?,
         None => Vec::new(),
@@ -65,24 +69,26 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
             }
         }
     };
-    Ok(layout::ok(&ctx, ctx.t("home.title"), main))
+    Ok(layout::ok(&ctx, "", main))
 }
 
-/// The crisis, or "not found" for a proposal that only responders may see yet: a crisis
-/// proposed by an alert or a burst of tags is unconfirmed, and showing it would spread
-/// what may be a false alarm.
 async fn visible_crisis(state: &AppState, ctx: &Ctx, raw_id: &str) -> Result<Crisis, PageError> {
-    let crisis = state.crisis(parse_id(raw_id, "crisis")?).await?;
-    let responder = ctx.caller.as_ref().is_some_and(|c| c.account.role.is_responder());
-    if crisis.status == CrisisStatus::Proposed && !responder {
-        return Err(AppError::not_found("crisis").into());
-    }
-    Ok(crisis)
+    let viewer = ctx.caller.as_ref().map(|c| &c.account);
+    Ok(state
+        .visible_crisis(viewer, parse_id(raw_id, "crisis")?)
+        .await?)
 }
 
-pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let crisis = visible_crisis(&state, &ctx, &id).await?;
-    let draft = Draft { step_two: ctx.query("step") == Some("2"), message: "" };
+    let draft = Draft {
+        step_two: ctx.query("step") == Some("2"),
+        message: "",
+    };
     render(&state, &ctx, &crisis, &draft, &FormErrors::default()).await
 }
 
@@ -92,17 +98,31 @@ struct Draft<'a> {
     message: &'a str,
 }
 
-async fn render(state: &AppState, ctx: &Ctx, crisis: &Crisis, draft: &Draft<'_>, errors: &FormErrors) -> Result<Response, PageError> {
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    crisis: &Crisis,
+    draft: &Draft<'_>,
+    errors: &FormErrors,
+) -> Result<Response, PageError> {
     let stats = state.crisis_stats(crisis.id).await?;
     let asking = crisis.is_asking(chrono::Utc::now());
     let (my_mark, contacts) = match &ctx.caller {
         Some(caller) => {
             let prompts = state.prompts(&caller.account).await?;
-            let mark = prompts.into_iter().find(|p| p.crisis.id == crisis.id).and_then(|p| p.mark);
-            (mark, state.contact_statuses(&caller.account, crisis.id).await?)
+            let mark = prompts
+                .into_iter()
+                .find(|p| p.crisis.id == crisis.id)
+                .and_then(|p| p.mark);
+            (
+                mark,
+                state.contact_statuses(&caller.account, crisis.id).await?,
+            )
         }
         None => (None, Vec::new()),
     };
+    // On a phone, what one must do comes first: the question, then one's people; the map
+    // and the counts after.
     let main = html! {
         article #crisis data-status=(crisis.status.as_str()) {
             h1 { (crisis.title) }
@@ -117,8 +137,9 @@ async fn render(state: &AppState, ctx: &Ctx, crisis: &Crisis, draft: &Draft<'_>,
             @if !crisis.description.is_empty() {
                 p.description { (crisis.description) }
             }
-            figure.map { (PreEscaped(zone_svg(&crisis.zone, &crisis.title, 400, 260, &[]))) }
-            (counts(ctx, &stats))
+        }
+        @if ctx.caller.as_ref().is_some_and(|c| c.account.role.is_responder()) {
+            (super::responder::controls(ctx, crisis))
         }
         (form_errors(ctx.lang, errors))
         @if ctx.caller.is_some() {
@@ -129,11 +150,18 @@ async fn render(state: &AppState, ctx: &Ctx, crisis: &Crisis, draft: &Draft<'_>,
         } @else {
             p.notice { a href={ "/login?next=/crises/" (crisis.id) } { (ctx.t("crisis.sign_in_to_answer")) } }
         }
-        @if ctx.caller.as_ref().is_some_and(|c| c.account.role.is_responder()) {
-            (super::responder::controls(ctx, crisis))
+        section #zone {
+            (counts(ctx, &stats))
+            figure.map { (PreEscaped(zone_svg(&crisis.zone, &crisis.title, 400, 240, &[]))) }
         }
     };
-    Ok(layout::page(ctx, errors.status_or_ok(), &crisis.title, Some(crisis.id), main))
+    Ok(layout::page(
+        ctx,
+        errors.status_or_ok(),
+        &crisis.title,
+        Some(crisis.id),
+        main,
+    ))
 }
 
 pub fn crisis_status_key(status: CrisisStatus) -> &'static str {
@@ -162,7 +190,13 @@ fn counts(ctx: &Ctx, stats: &CrisisStats) -> Markup {
 
 /// Step 1 asks where one is; only "in the area" leads to step 2, safe or in need of help.
 /// Step 2 is its own URL (`?step=2`), so the two steps work without JavaScript.
-fn answer_section(ctx: &Ctx, crisis: &Crisis, mark: Option<&CurrentMark>, draft: &Draft<'_>, errors: &FormErrors) -> Markup {
+fn answer_section(
+    ctx: &Ctx,
+    crisis: &Crisis,
+    mark: Option<&CurrentMark>,
+    draft: &Draft<'_>,
+    errors: &FormErrors,
+) -> Markup {
     let action = format!("/crises/{}/safety", crisis.id);
     html! {
         section #answer {
@@ -224,7 +258,12 @@ fn answer_section(ctx: &Ctx, crisis: &Crisis, mark: Option<&CurrentMark>, draft:
 
 /// My contacts' statuses. The script finds each row by `data-handle` and rewrites its
 /// status, message and "marked safe by" in place as events arrive.
-fn contacts_section(ctx: &Ctx, crisis: &Crisis, asking: bool, contacts: &[ContactStatus]) -> Markup {
+fn contacts_section(
+    ctx: &Ctx,
+    crisis: &Crisis,
+    asking: bool,
+    contacts: &[ContactStatus],
+) -> Markup {
     html! {
         section #contacts {
             h2 { (ctx.t("crisis.contacts")) }
@@ -283,20 +322,33 @@ pub async fn answer(
         Ok(_) => Ok(done(&format!("/crises/{}", crisis.id), "flash.answered")),
         // A failed step 2 stays at step 2, with the message as typed.
         Err(e) => {
-            let draft = Draft { step_two: form.status != "not_in_area", message: &form.message };
+            let draft = Draft {
+                step_two: form.status != "not_in_area",
+                message: &form.message,
+            };
             render(&state, &ctx, &crisis, &draft, &FormErrors::from_app(e)?).await
         }
     }
 }
 
-pub async fn confirm(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, super::PageForm(form): super::PageForm<CsrfForm>) -> Result<Response, PageError> {
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    super::PageForm(form): super::PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     let id: CrisisId = parse_id(&id, "crisis")?;
     state.confirm_mark(&caller.account, id).await?;
     Ok(done(&format!("/crises/{id}"), "flash.mark_confirmed"))
 }
 
-pub async fn reject(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, super::PageForm(form): super::PageForm<CsrfForm>) -> Result<Response, PageError> {
+pub async fn reject(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    super::PageForm(form): super::PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     let id: CrisisId = parse_id(&id, "crisis")?;
     state.reject_mark(&caller.account, id).await?;
@@ -311,8 +363,14 @@ pub async fn mark_on_behalf(
 ) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     let id: CrisisId = parse_id(&id, "crisis")?;
-    state.mark_on_behalf(&caller.account, id, &handle, SafetyStatus::Safe).await?;
-    Ok(done_for(&format!("/crises/{id}"), "flash.marked_safe", &handle.to_lowercase()))
+    state
+        .mark_on_behalf(&caller.account, id, &handle, SafetyStatus::Safe)
+        .await?;
+    Ok(done_for(
+        &format!("/crises/{id}"),
+        "flash.marked_safe",
+        &handle.to_lowercase(),
+    ))
 }
 
 pub async fn ask(
@@ -324,7 +382,11 @@ pub async fn ask(
     let caller = ctx.member_posting(&form.csrf)?;
     let id: CrisisId = parse_id(&id, "crisis")?;
     state.ask_contact(&caller.account, id, &handle).await?;
-    Ok(done_for(&format!("/crises/{id}"), "flash.asked", &handle.to_lowercase()))
+    Ok(done_for(
+        &format!("/crises/{id}"),
+        "flash.asked",
+        &handle.to_lowercase(),
+    ))
 }
 
 #[cfg(test)]
@@ -334,7 +396,12 @@ mod tests {
 
     #[test]
     fn every_crisis_status_has_words() {
-        for status in [CrisisStatus::Proposed, CrisisStatus::Active, CrisisStatus::Closed, CrisisStatus::Retracted] {
+        for status in [
+            CrisisStatus::Proposed,
+            CrisisStatus::Active,
+            CrisisStatus::Closed,
+            CrisisStatus::Retracted,
+        ] {
             assert!(super::super::Lang::Fr.knows(crisis_status_key(status)));
         }
     }

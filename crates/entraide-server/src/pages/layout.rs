@@ -8,7 +8,13 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// A whole page for `ctx`, with the live stream switched on for signed-in people.
 /// `crisis` tells the script which crisis the page shows, so it updates only that one.
-pub fn page(ctx: &Ctx, status: StatusCode, title: &str, crisis: Option<CrisisId>, main: Markup) -> Response {
+pub fn page(
+    ctx: &Ctx,
+    status: StatusCode,
+    title: &str,
+    crisis: Option<CrisisId>,
+    main: Markup,
+) -> Response {
     let lang = ctx.lang;
     let caller = ctx.caller.as_ref();
     let markup = html! {
@@ -63,7 +69,7 @@ fn head(lang: Lang, title: &str) -> Markup {
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
             meta name="color-scheme" content="light dark";
-            title { (title) " · entraide" }
+            title { @if !title.is_empty() { (title) " · " } "entraide" }
             link rel="stylesheet" href=(assets::css_url());
             script src=(assets::js_url()) defer {}
             meta name="description" content=(lang.t("site.tagline"));

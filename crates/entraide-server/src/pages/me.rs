@@ -44,17 +44,33 @@ async fn render(
 ) -> Result<Response, PageError> {
     let caller = ctx.member()?;
     let me = &caller.account;
-    let latest = state.store.latest_location(me.id).await.map_err(crate::error::AppError::from)?;
-    let home = state.store.home(me.id).await.map_err(crate::error::AppError::from)?;
+    let latest = state
+        .store
+        .latest_location(me.id)
+        .await
+        .map_err(crate::error::AppError::from)?;
+    let home = state
+        .store
+        .home(me.id)
+        .await
+        .map_err(crate::error::AppError::from)?;
     let short = |v: f64| format!("{v:.5}");
     let location_values = match (typed_location, &latest) {
         (Some(f), _) => (f.lat.clone(), f.lon.clone(), f.accuracy_m.clone()),
-        (None, Some(l)) => (short(l.point.lat), short(l.point.lon), format!("{:.0}", l.accuracy_m)),
+        (None, Some(l)) => (
+            short(l.point.lat),
+            short(l.point.lon),
+            format!("{:.0}", l.accuracy_m),
+        ),
         (None, None) => (String::new(), String::new(), "50".to_string()),
     };
     let home_values = match (typed_home, &home) {
         (Some(f), _) => (f.home_lat.clone(), f.home_lon.clone(), f.radius_m.clone()),
-        (None, Some(Zone::Circle { center, radius_m })) => (short(center.lat), short(center.lon), format!("{radius_m:.0}")),
+        (None, Some(Zone::Circle { center, radius_m })) => (
+            short(center.lat),
+            short(center.lon),
+            format!("{radius_m:.0}"),
+        ),
         _ => (String::new(), String::new(), "500".to_string()),
     };
     let main = html! {
@@ -113,20 +129,34 @@ async fn render(
             }
         }
     };
-    Ok(layout::page(ctx, errors.status_or_ok(), ctx.t("nav.me"), None, main))
+    Ok(layout::page(
+        ctx,
+        errors.status_or_ok(),
+        ctx.t("nav.me"),
+        None,
+        main,
+    ))
 }
 
 fn coords(lat: f64, lon: f64) -> String {
     format!("{lat:.5}, {lon:.5}")
 }
 
-pub async fn report_location(State(state): State<AppState>, ctx: Ctx, PageForm(form): PageForm<LocationForm>) -> Result<Response, PageError> {
+pub async fn report_location(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<LocationForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     let mut errors = FormErrors::default();
     let lat = number(&mut errors, ctx.lang, "lat", &form.lat);
     let lon = number(&mut errors, ctx.lang, "lon", &form.lon);
     // An empty accuracy means "as given": the phone or the person knows no better.
-    let accuracy = if form.accuracy_m.trim().is_empty() { Some(0.0) } else { number(&mut errors, ctx.lang, "accuracy_m", &form.accuracy_m) };
+    let accuracy = if form.accuracy_m.trim().is_empty() {
+        Some(0.0)
+    } else {
+        number(&mut errors, ctx.lang, "accuracy_m", &form.accuracy_m)
+    };
     let (Some(lat), Some(lon), Some(accuracy)) = (lat, lon, accuracy) else {
         return render(&state, &ctx, Some(&form), None, &errors).await;
     };
@@ -140,7 +170,11 @@ pub async fn report_location(State(state): State<AppState>, ctx: Ctx, PageForm(f
     }
 }
 
-pub async fn set_home(State(state): State<AppState>, ctx: Ctx, PageForm(form): PageForm<HomeForm>) -> Result<Response, PageError> {
+pub async fn set_home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<HomeForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     let mut errors = FormErrors::default();
     let lat = number(&mut errors, ctx.lang, "home_lat", &form.home_lat);
@@ -160,7 +194,11 @@ pub async fn set_home(State(state): State<AppState>, ctx: Ctx, PageForm(form): P
     }
 }
 
-pub async fn clear_home(State(state): State<AppState>, ctx: Ctx, PageForm(form): PageForm<CsrfForm>) -> Result<Response, PageError> {
+pub async fn clear_home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     state.set_home(&caller.account, None).await?;
     Ok(done("/me", "flash.home_cleared"))
@@ -168,7 +206,11 @@ pub async fn clear_home(State(state): State<AppState>, ctx: Ctx, PageForm(form):
 
 pub async fn inbox(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let caller = ctx.member()?;
-    let items = state.store.inbox(caller.account.id, 100).await.map_err(crate::error::AppError::from)?;
+    let items = state
+        .store
+        .inbox(caller.account.id, 100)
+        .await
+        .map_err(crate::error::AppError::from)?;
     let main = html! {
         h1 { (ctx.t("inbox.title")) }
         @if items.is_empty() {
@@ -188,29 +230,65 @@ pub async fn inbox(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
 
 /// One notification in words, with a link to where one acts on it.
 fn event_line(ctx: &Ctx, event: &Event) -> Markup {
-    let crisis_link = |key: &'static str, crisis_id: &entraide_core::CrisisId, args: &[(&str, &str)]| {
-        html! { a href={ "/crises/" (crisis_id) } { (ctx.tf(key, args)) } }
-    };
+    let crisis_link =
+        |key: &'static str, crisis_id: &entraide_core::CrisisId, args: &[(&str, &str)]| {
+            html! { a href={ "/crises/" (crisis_id) } { (ctx.tf(key, args)) } }
+        };
     match event {
-        Event::ContactStatus { crisis_id, display_name, status, message, marked_by, .. } => html! {
+        Event::ContactStatus {
+            crisis_id,
+            display_name,
+            status,
+            message,
+            marked_by,
+            ..
+        } => html! {
             a href={ "/crises/" (crisis_id) } { (display_name) ": " (status_word(ctx.lang, *status)) }
             @if let Some(by) = marked_by { " (" (ctx.tf("crisis.marked_by", &[("handle", by)])) ")" }
             @if let Some(m) = message { " " q { (m) } }
         },
-        Event::SafetyQuestion { crisis_id, title } => crisis_link("event.safety_question", crisis_id, &[("title", title)]),
-        Event::AreYouSafe { crisis_id, title, from_display_name, .. } => {
-            crisis_link("event.are_you_safe", crisis_id, &[("name", from_display_name), ("title", title)])
+        Event::SafetyQuestion { crisis_id, title } => {
+            crisis_link("event.safety_question", crisis_id, &[("title", title)])
         }
-        Event::MarkedOnBehalf { crisis_id, title, by_display_name, .. } => {
-            crisis_link("event.marked_on_behalf", crisis_id, &[("name", by_display_name), ("title", title)])
+        Event::AreYouSafe {
+            crisis_id,
+            title,
+            from_display_name,
+            ..
+        } => crisis_link(
+            "event.are_you_safe",
+            crisis_id,
+            &[("name", from_display_name), ("title", title)],
+        ),
+        Event::MarkedOnBehalf {
+            crisis_id,
+            title,
+            by_display_name,
+            ..
+        } => crisis_link(
+            "event.marked_on_behalf",
+            crisis_id,
+            &[("name", by_display_name), ("title", title)],
+        ),
+        Event::CrisisActivated { crisis_id, title } => {
+            crisis_link("event.crisis_activated", crisis_id, &[("title", title)])
         }
-        Event::CrisisActivated { crisis_id, title } => crisis_link("event.crisis_activated", crisis_id, &[("title", title)]),
-        Event::CrisisClosed { crisis_id, title } => crisis_link("event.crisis_closed", crisis_id, &[("title", title)]),
-        Event::CrisisRetracted { crisis_id, title } => crisis_link("event.crisis_retracted", crisis_id, &[("title", title)]),
-        Event::ContactRequest { from_display_name, from_handle } => html! {
+        Event::CrisisClosed { crisis_id, title } => {
+            crisis_link("event.crisis_closed", crisis_id, &[("title", title)])
+        }
+        Event::CrisisRetracted { crisis_id, title } => {
+            crisis_link("event.crisis_retracted", crisis_id, &[("title", title)])
+        }
+        Event::ContactRequest {
+            from_display_name,
+            from_handle,
+        } => html! {
             a href="/contacts" { (ctx.tf("event.contact_request", &[("name", from_display_name), ("handle", from_handle)])) }
         },
-        Event::ContactAccepted { display_name, handle } => html! {
+        Event::ContactAccepted {
+            display_name,
+            handle,
+        } => html! {
             a href="/contacts" { (ctx.tf("event.contact_accepted", &[("name", display_name), ("handle", handle)])) }
         },
     }

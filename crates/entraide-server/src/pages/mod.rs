@@ -27,13 +27,16 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use entraide_core::Invalid;
-pub use i18n::Lang;
+use i18n::Lang;
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(crisis::home))
-        .route("/signup", get(accounts::sign_up_page).post(accounts::sign_up))
+        .route(
+            "/signup",
+            get(accounts::sign_up_page).post(accounts::sign_up),
+        )
         .route("/login", get(accounts::log_in_page).post(accounts::log_in))
         .route("/logout", post(accounts::log_out))
         .route("/lang/{code}", get(accounts::switch_language))
@@ -46,7 +49,10 @@ pub fn router() -> Router<AppState> {
         .route("/me/home/clear", post(me::clear_home))
         .route("/inbox", get(me::inbox))
         .route("/crises", get(responder::list))
-        .route("/crises/new", get(responder::new_page).post(responder::create))
+        .route(
+            "/crises/new",
+            get(responder::new_page).post(responder::create),
+        )
         .route("/crises/{id}", get(crisis::page))
         .route("/crises/{id}/activate", post(responder::activate))
         .route("/crises/{id}/close", post(responder::close))
@@ -67,7 +73,7 @@ const FLASH_COOKIE: &str = "entraide_flash";
 
 /// What every page knows about its request: the language, who is asking, where we are,
 /// and the message left by the action that led here.
-pub struct Ctx {
+pub(crate) struct Ctx {
     pub lang: Lang,
     pub caller: Option<Caller>,
     /// Path and query, for the language switch and the way back after logging in.
@@ -84,11 +90,27 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let lang = Lang::of_request(parts);
         let MaybeCaller(caller) = MaybeCaller::from_request_parts(parts, state).await?;
-        let here = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
-        let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri).map(|q| q.0).unwrap_or_default();
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string();
+        let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+            .map(|q| q.0)
+            .unwrap_or_default();
         let flash = cookie(parts, FLASH_COOKIE).and_then(|raw| flash_text(lang, &raw));
-        let cross_site = parts.headers.get("sec-fetch-site").is_some_and(|v| v == "cross-site");
-        Ok(Ctx { lang, caller, here, query, flash, cross_site })
+        let cross_site = parts
+            .headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v == "cross-site");
+        Ok(Ctx {
+            lang,
+            caller,
+            here,
+            query,
+            flash,
+            cross_site,
+        })
     }
 }
 
@@ -107,7 +129,9 @@ impl Ctx {
 
     /// The signed-in person, or a trip to the log-in page and back here.
     pub fn member(&self) -> Result<&Caller, PageError> {
-        self.caller.as_ref().ok_or_else(|| PageError::SignIn(self.here.clone()))
+        self.caller
+            .as_ref()
+            .ok_or_else(|| PageError::SignIn(self.here.clone()))
     }
 
     /// The signed-in person posting a form, whose CSRF token must be the session's.
@@ -123,7 +147,11 @@ impl Ctx {
     /// Sign-up and log-in have no session to hold a token yet; the browser's own word
     /// that the form was posted from another site is enough to refuse it.
     pub fn refuse_cross_site(&self) -> Result<(), PageError> {
-        if self.cross_site { Err(AppError::forbidden(self.t("error.csrf")).into()) } else { Ok(()) }
+        if self.cross_site {
+            Err(AppError::forbidden(self.t("error.csrf")).into())
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -138,28 +166,38 @@ fn same_token(sent: &str, expected: &str) -> bool {
 /// cookie comes back from the browser and must not become a way to write on our pages.
 fn flash_text(lang: Lang, raw: &str) -> Option<String> {
     let (key, arg) = raw.split_once('~').unwrap_or((raw, ""));
-    let arg_ok = arg.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
-    (key.starts_with("flash.") && lang.knows(key) && arg_ok).then(|| lang.t(key).replace("{handle}", arg))
+    let arg_ok = arg
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+    (key.starts_with("flash.") && lang.knows(key) && arg_ok)
+        .then(|| lang.t(key).replace("{handle}", arg))
 }
 
 /// 303 to `to`, leaving a message for the page there.
-pub fn done(to: &str, flash_key: &'static str) -> Response {
+pub(crate) fn done(to: &str, flash_key: &'static str) -> Response {
     done_for(to, flash_key, "")
 }
 
 /// Like [`done`], naming the handle the message is about.
-pub fn done_for(to: &str, flash_key: &'static str, handle: &str) -> Response {
-    let value = if handle.is_empty() { flash_key.to_string() } else { format!("{flash_key}~{handle}") };
+pub(crate) fn done_for(to: &str, flash_key: &'static str, handle: &str) -> Response {
+    let value = if handle.is_empty() {
+        flash_key.to_string()
+    } else {
+        format!("{flash_key}~{handle}")
+    };
     let mut response = see_other(to);
-    set_cookie(&mut response, &format!("{FLASH_COOKIE}={value}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax"));
+    set_cookie(
+        &mut response,
+        &format!("{FLASH_COOKIE}={value}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax"),
+    );
     response
 }
 
-pub fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
 }
 
-pub fn set_cookie(response: &mut Response, value: &str) {
+pub(crate) fn set_cookie(response: &mut Response, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -167,12 +205,12 @@ pub fn set_cookie(response: &mut Response, value: &str) {
 
 /// A path on this site to go back to; anything else (another host, `//evil`) is dropped so
 /// our redirects can't send people elsewhere.
-pub fn local_path(raw: Option<&str>) -> Option<&str> {
+pub(crate) fn local_path(raw: Option<&str>) -> Option<&str> {
     raw.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
 }
 
 /// Percent-encodes a query parameter's value.
-pub fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
@@ -186,7 +224,7 @@ pub fn encode(value: &str) -> String {
 
 /// Why a page could not be shown.
 #[derive(Debug)]
-pub enum PageError {
+pub(crate) enum PageError {
     Failed(AppError),
     /// Signing in is needed first; holds where to come back to.
     SignIn(String),
@@ -215,7 +253,10 @@ impl IntoResponse for PageError {
                     tracing::error!(%detail, "page failed");
                 }
                 let mut response = e.status().into_response();
-                response.extensions_mut().insert(Failure { status: e.status(), message: e.to_string() });
+                response.extensions_mut().insert(Failure {
+                    status: e.status(),
+                    message: e.to_string(),
+                });
                 response
             }
         }
@@ -249,7 +290,10 @@ async fn finish(request: Request, next: Next) -> Response {
         response = page;
     }
     if had_flash && !response.status().is_redirection() {
-        set_cookie(&mut response, &format!("{FLASH_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"));
+        set_cookie(
+            &mut response,
+            &format!("{FLASH_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+        );
     }
     let headers = response.headers_mut();
     headers.insert(
@@ -259,15 +303,27 @@ async fn finish(request: Request, next: Next) -> Response {
              form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Language"),
+    );
     response
 }
 
 /// A form body; a malformed one is a bad request shown as a page.
-pub struct PageForm<T>(pub T);
+pub(crate) struct PageForm<T>(pub T);
 
 impl<S, T> FromRequest<S> for PageForm<T>
 where
@@ -279,14 +335,17 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(value)) => Ok(PageForm(value)),
-            Err(_) => Err(AppError::BadRequest("the form could not be read; reload the page and try again".into()).into()),
+            Err(_) => Err(AppError::BadRequest(
+                "the form could not be read; reload the page and try again".into(),
+            )
+            .into()),
         }
     }
 }
 
 /// What went wrong with a form, to show beside its fields.
 #[derive(Default)]
-pub struct FormErrors {
+pub(crate) struct FormErrors {
     pub fields: Vec<Invalid>,
     /// Errors that belong to no single field ("wrong handle or password").
     pub general: Vec<String>,
@@ -299,26 +358,39 @@ impl FormErrors {
     pub fn from_app(e: AppError) -> Result<Self, PageError> {
         let status = Some(e.status());
         match e {
-            AppError::Invalid(invalids) => Ok(FormErrors { fields: invalids.0, general: Vec::new(), status }),
+            AppError::Invalid(invalids) => Ok(FormErrors {
+                fields: invalids.0,
+                general: Vec::new(),
+                status,
+            }),
             e @ (AppError::WrongCredentials
             | AppError::RateLimited
             | AppError::NotFound(_)
             | AppError::Conflict(_)
-            | AppError::BadRequest(_)) => Ok(FormErrors { fields: Vec::new(), general: vec![e.to_string()], status }),
+            | AppError::BadRequest(_)) => Ok(FormErrors {
+                fields: Vec::new(),
+                general: vec![e.to_string()],
+                status,
+            }),
             e => Err(e.into()),
         }
     }
 
     /// An error of the operation that one field explains best ("this handle is taken").
     pub fn on_field(field: &str, e: AppError) -> Self {
-        FormErrors { fields: vec![Invalid::new(field, e.to_string())], general: Vec::new(), status: Some(e.status()) }
+        FormErrors {
+            fields: vec![Invalid::new(field, e.to_string())],
+            general: Vec::new(),
+            status: Some(e.status()),
+        }
     }
 
     /// Moves the errors that belong to no field next to `field`, when it is the only one
     /// the person could change.
     pub fn about(mut self, field: &str) -> Self {
         let general = std::mem::take(&mut self.general);
-        self.fields.extend(general.into_iter().map(|m| Invalid::new(field, m)));
+        self.fields
+            .extend(general.into_iter().map(|m| Invalid::new(field, m)));
         self
     }
 
@@ -331,18 +403,27 @@ impl FormErrors {
     }
 
     pub fn on(&self, field: &str) -> Option<String> {
-        let messages: Vec<_> = self.fields.iter().filter(|e| e.field == field).map(|e| e.message.as_str()).collect();
+        let messages: Vec<_> = self
+            .fields
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect();
         (!messages.is_empty()).then(|| messages.join("; "))
     }
 
     /// 200 for a fresh form, else the status of what went wrong (422 by default).
     pub fn status_or_ok(&self) -> StatusCode {
-        if self.is_empty() { StatusCode::OK } else { self.status.unwrap_or(StatusCode::UNPROCESSABLE_ENTITY) }
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            self.status.unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+        }
     }
 }
 
 /// Reads a number as people type it, French decimal comma included.
-pub fn number(errors: &mut FormErrors, lang: Lang, field: &str, raw: &str) -> Option<f64> {
+pub(crate) fn number(errors: &mut FormErrors, lang: Lang, field: &str, raw: &str) -> Option<f64> {
     match raw.trim().replace(',', ".").parse::<f64>() {
         Ok(v) if v.is_finite() => Some(v),
         _ => {
@@ -366,7 +447,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed() {
-        assert_eq!(local_path(Some("/crises/1?step=2")), Some("/crises/1?step=2"));
+        assert_eq!(
+            local_path(Some("/crises/1?step=2")),
+            Some("/crises/1?step=2")
+        );
         assert_eq!(local_path(Some("//evil.example")), None);
         assert_eq!(local_path(Some("https://evil.example")), None);
         assert_eq!(local_path(Some("/\\evil.example")), None);
@@ -377,21 +461,34 @@ mod tests {
     fn flash_shows_only_known_keys_and_safe_arguments() {
         assert!(flash_text(Lang::En, "flash.logged_out").is_some());
         assert!(flash_text(Lang::En, &format!("flash.{}", "no_such_key")).is_none());
-        assert!(flash_text(Lang::En, "error.csrf").is_none(), "not a flash key");
+        assert!(
+            flash_text(Lang::En, "error.csrf").is_none(),
+            "not a flash key"
+        );
         assert!(flash_text(Lang::En, "flash.contact_requested~<b>").is_none());
-        assert!(flash_text(Lang::Fr, "flash.contact_requested~bob").unwrap().contains("@bob"));
+        assert!(
+            flash_text(Lang::Fr, "flash.contact_requested~bob")
+                .unwrap()
+                .contains("@bob")
+        );
     }
 
     #[test]
     fn numbers_accept_a_decimal_comma() {
         let mut errors = FormErrors::default();
-        assert_eq!(number(&mut errors, Lang::Fr, "lat", " 48,8631 "), Some(48.8631));
+        assert_eq!(
+            number(&mut errors, Lang::Fr, "lat", " 48,8631 "),
+            Some(48.8631)
+        );
         assert_eq!(number(&mut errors, Lang::Fr, "lat", "nord"), None);
         assert!(errors.on("lat").is_some());
     }
 
     #[test]
     fn encoding_keeps_paths_readable() {
-        assert_eq!(encode("/crises/1?step=2&x=é"), "/crises/1%3Fstep%3D2%26x%3D%C3%A9");
+        assert_eq!(
+            encode("/crises/1?step=2&x=é"),
+            "/crises/1%3Fstep%3D2%26x%3D%C3%A9"
+        );
     }
 }

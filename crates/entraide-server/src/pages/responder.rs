@@ -26,10 +26,23 @@ fn responder(ctx: &Ctx) -> Result<&Caller, PageError> {
 /// Everyone sees the active crises; responders see them all, proposals first, since those
 /// wait for a decision.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    let is_responder = ctx.caller.as_ref().is_some_and(|c| c.account.role.is_responder());
-    let filter = if is_responder { None } else { Some(CrisisStatus::Active) };
+    let is_responder = ctx
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.account.role.is_responder());
+    let filter = if is_responder {
+        None
+    } else {
+        Some(CrisisStatus::Active)
+    };
     let mut crises = state.store.crises(filter).await.map_err(AppError::from)?;
-    crises.sort_by_key(|c| (c.status != CrisisStatus::Proposed, c.status != CrisisStatus::Active, std::cmp::Reverse(c.created_at)));
+    crises.sort_by_key(|c| {
+        (
+            c.status != CrisisStatus::Proposed,
+            c.status != CrisisStatus::Active,
+            std::cmp::Reverse(c.created_at),
+        )
+    });
     let main = html! {
         h1 { (ctx.t("crises.title")) }
         @if is_responder {
@@ -87,7 +100,11 @@ impl Default for CrisisForm {
 
 pub async fn new_page(ctx: Ctx) -> Result<Response, PageError> {
     responder(&ctx)?;
-    Ok(new_form(&ctx, &CrisisForm::default(), &FormErrors::default()))
+    Ok(new_form(
+        &ctx,
+        &CrisisForm::default(),
+        &FormErrors::default(),
+    ))
 }
 
 fn new_form(ctx: &Ctx, form: &CrisisForm, errors: &FormErrors) -> Response {
@@ -135,7 +152,10 @@ fn area_of(ctx: &Ctx, form: &CrisisForm, errors: &mut FormErrors) -> Option<Valu
         return match serde_json::from_str(&form.geojson) {
             Ok(value) => Some(value),
             Err(e) => {
-                errors.field("geojson", ctx.tf("crises.bad_json", &[("error", &e.to_string())]));
+                errors.field(
+                    "geojson",
+                    ctx.tf("crises.bad_json", &[("error", &e.to_string())]),
+                );
                 None
             }
         };
@@ -147,7 +167,11 @@ fn area_of(ctx: &Ctx, form: &CrisisForm, errors: &mut FormErrors) -> Option<Valu
     Some(json!({"center": [lon, lat], "radius_m": radius}))
 }
 
-pub async fn create(State(state): State<AppState>, ctx: Ctx, PageForm(form): PageForm<CrisisForm>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<CrisisForm>,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
     caller.require_responder()?;
     let mut errors = FormErrors::default();
@@ -157,7 +181,9 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, PageForm(form): Pag
         "" => None,
         raw => match number(&mut errors, ctx.lang, "expires_at", raw) {
             // Bounded so the date can't overflow; ten years is past any crisis.
-            Some(hours) if hours > 0.0 && hours <= MAX_HOURS => Some(now + chrono::Duration::seconds((hours * 3600.0) as i64)),
+            Some(hours) if hours > 0.0 && hours <= MAX_HOURS => {
+                Some(now + chrono::Duration::seconds((hours * 3600.0) as i64))
+            }
             Some(_) => {
                 errors.field("expires_at", ctx.t("crises.bad_expiry"));
                 None
@@ -168,21 +194,53 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, PageForm(form): Pag
     let Some(area) = area.filter(|_| errors.is_empty()) else {
         return Ok(new_form(&ctx, &form, &errors));
     };
-    let new = match NewCrisis::parse(&form.title, &form.description, &form.kind, &area, None, expires_at, now) {
+    let new = match NewCrisis::parse(
+        &form.title,
+        &form.description,
+        &form.kind,
+        &area,
+        None,
+        expires_at,
+        now,
+    ) {
         Ok(new) => new,
-        Err(invalids) => return Ok(new_form(&ctx, &form, &FormErrors::from_app(invalids.into())?)),
+        Err(invalids) => {
+            return Ok(new_form(
+                &ctx,
+                &form,
+                &FormErrors::from_app(invalids.into())?,
+            ));
+        }
     };
     let id = form.id.parse().unwrap_or_else(|_| CrisisId::new());
     let crisis = state.create_crisis(&caller.account, id, new).await?;
-    Ok(done(&format!("/crises/{}", crisis.id), "flash.crisis_created"))
+    Ok(done(
+        &format!("/crises/{}", crisis.id),
+        "flash.crisis_created",
+    ))
 }
 
 /// The buttons a responder sees on a crisis page: only the moves its status allows.
 pub fn controls(ctx: &Ctx, crisis: &Crisis) -> Markup {
     let moves = [
-        (CrisisTransition::Activate, "activate", "crises.activate", ""),
-        (CrisisTransition::Close, "close", "crises.close", "secondary"),
-        (CrisisTransition::Retract, "retract", "crises.retract", "danger"),
+        (
+            CrisisTransition::Activate,
+            "activate",
+            "crises.activate",
+            "",
+        ),
+        (
+            CrisisTransition::Close,
+            "close",
+            "crises.close",
+            "secondary",
+        ),
+        (
+            CrisisTransition::Retract,
+            "retract",
+            "crises.retract",
+            "danger",
+        ),
     ];
     html! {
         section #responder {
@@ -202,33 +260,88 @@ pub fn controls(ctx: &Ctx, crisis: &Crisis) -> Markup {
     }
 }
 
-async fn transition(state: AppState, ctx: Ctx, id: String, csrf: &str, transition: CrisisTransition, flash: &'static str) -> Result<Response, PageError> {
+async fn transition(
+    state: AppState,
+    ctx: Ctx,
+    id: String,
+    csrf: &str,
+    transition: CrisisTransition,
+    flash: &'static str,
+) -> Result<Response, PageError> {
     let caller = ctx.member_posting(csrf)?;
     let id: CrisisId = parse_id(&id, "crisis")?;
-    state.transition_crisis(&caller.account, id, transition).await?;
+    state
+        .transition_crisis(&caller.account, id, transition)
+        .await?;
     Ok(done(&format!("/crises/{id}"), flash))
 }
 
-pub async fn activate(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, PageForm(form): PageForm<CsrfForm>) -> Result<Response, PageError> {
-    transition(state, ctx, id, &form.csrf, CrisisTransition::Activate, "flash.crisis_activated").await
+pub async fn activate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    transition(
+        state,
+        ctx,
+        id,
+        &form.csrf,
+        CrisisTransition::Activate,
+        "flash.crisis_activated",
+    )
+    .await
 }
 
-pub async fn close(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, PageForm(form): PageForm<CsrfForm>) -> Result<Response, PageError> {
-    transition(state, ctx, id, &form.csrf, CrisisTransition::Close, "flash.crisis_closed").await
+pub async fn close(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    transition(
+        state,
+        ctx,
+        id,
+        &form.csrf,
+        CrisisTransition::Close,
+        "flash.crisis_closed",
+    )
+    .await
 }
 
-pub async fn retract(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, PageForm(form): PageForm<CsrfForm>) -> Result<Response, PageError> {
-    transition(state, ctx, id, &form.csrf, CrisisTransition::Retract, "flash.crisis_retracted").await
+pub async fn retract(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    transition(
+        state,
+        ctx,
+        id,
+        &form.csrf,
+        CrisisTransition::Retract,
+        "flash.crisis_retracted",
+    )
+    .await
 }
 
 /// Who needs help, with their message and last known place, on a map and as `geo:` links
 /// that open the phone's own map application.
-pub async fn need_help(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn need_help(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let caller = responder(&ctx)?;
     let id: CrisisId = parse_id(&id, "crisis")?;
     let crisis = state.crisis(id).await?;
     let people = state.need_help(&caller.account, id).await?;
-    let markers: Vec<_> = people.iter().filter_map(|p| p.last_location.map(|l| l.point)).collect();
+    let markers: Vec<_> = people
+        .iter()
+        .filter_map(|p| p.last_location.map(|l| l.point))
+        .collect();
     let main = html! {
         h1 { (ctx.t("crises.need_help_list")) }
         p { a href={ "/crises/" (crisis.id) } { (crisis.title) } }

@@ -25,7 +25,11 @@ impl Drop for TestServer {
 
 /// Limits high enough that a test signing up dozens of people from 127.0.0.1 isn't refused.
 pub fn test_config() -> ServerConfig {
-    ServerConfig { signups_per_hour: 10_000, logins_per_minute: 10_000, ..ServerConfig::default() }
+    ServerConfig {
+        signups_per_hour: 10_000,
+        logins_per_minute: 10_000,
+        ..ServerConfig::default()
+    }
 }
 
 pub async fn spawn() -> TestServer {
@@ -34,7 +38,9 @@ pub async fn spawn() -> TestServer {
 
 pub async fn spawn_with(config: ServerConfig) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let store = entraide_store::open(&Database::Sqlite(dir.path().to_path_buf())).await.unwrap();
+    let store = entraide_store::open(&Database::Sqlite(dir.path().to_path_buf()))
+        .await
+        .unwrap();
     let state = AppState::new(store, config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
@@ -47,7 +53,12 @@ pub async fn spawn_with(config: ServerConfig) -> TestServer {
         .await
         .unwrap();
     });
-    TestServer { url: format!("http://{addr}"), state, _dir: dir, shutdown: Some(tx) }
+    TestServer {
+        url: format!("http://{addr}"),
+        state,
+        _dir: dir,
+        shutdown: Some(tx),
+    }
 }
 
 /// One person using the API.
@@ -67,10 +78,21 @@ pub struct Reply {
 
 impl Client {
     pub fn anonymous(server: &TestServer) -> Self {
-        Self { base: server.url.clone(), http: reqwest::Client::new(), token: None, handle: String::new() }
+        Self {
+            base: server.url.clone(),
+            http: reqwest::Client::new(),
+            token: None,
+            handle: String::new(),
+        }
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>, key: Option<&str>) -> Reply {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        key: Option<&str>,
+    ) -> Reply {
         let mut req = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(token) = &self.token {
             req = req.bearer_auth(token);
@@ -85,8 +107,16 @@ impl Client {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Reply { status, body, headers }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply {
+            status,
+            body,
+            headers,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -94,11 +124,13 @@ impl Client {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Reply {
-        self.send(reqwest::Method::POST, path, Some(body), None).await
+        self.send(reqwest::Method::POST, path, Some(body), None)
+            .await
     }
 
     pub async fn put(&self, path: &str, body: Value) -> Reply {
-        self.send(reqwest::Method::PUT, path, Some(body), None).await
+        self.send(reqwest::Method::PUT, path, Some(body), None)
+            .await
     }
 
     pub async fn delete(&self, path: &str) -> Reply {
@@ -115,7 +147,12 @@ impl Client {
     }
 
     pub async fn log_in(&mut self, handle: &str) {
-        let r = self.post("/api/v1/sessions", json!({"handle": handle, "password": "correct horse battery"})).await;
+        let r = self
+            .post(
+                "/api/v1/sessions",
+                json!({"handle": handle, "password": "correct horse battery"}),
+            )
+            .await;
         assert_eq!(r.status, 201, "log-in of {handle}: {}", r.body);
         self.token = Some(r.body["token"].as_str().unwrap().to_string());
         self.handle = handle.to_string();
@@ -123,7 +160,11 @@ impl Client {
 
     /// A responder: made the way an admin would (`entraide admin create`), then logged in.
     pub async fn responder(server: &TestServer, handle: &str) -> Self {
-        server.state.sign_up(handle, "correct horse battery", handle, Role::Responder).await.unwrap();
+        server
+            .state
+            .sign_up(handle, "correct horse battery", handle, Role::Responder)
+            .await
+            .unwrap();
         let mut client = Self::anonymous(server);
         client.log_in(handle).await;
         client
@@ -131,9 +172,16 @@ impl Client {
 
     /// Makes `self` and `other` mutual contacts.
     pub async fn befriend(&self, other: &Client) {
-        let r = self.post("/api/v1/contacts", json!({"handle": other.handle})).await;
+        let r = self
+            .post("/api/v1/contacts", json!({"handle": other.handle}))
+            .await;
         assert_eq!(r.status, 201, "{}", r.body);
-        let r = other.post(&format!("/api/v1/contacts/{}/accept", self.handle), json!({})).await;
+        let r = other
+            .post(
+                &format!("/api/v1/contacts/{}/accept", self.handle),
+                json!({}),
+            )
+            .await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
 }
@@ -150,7 +198,9 @@ pub async fn active_crisis(responder: &Client) -> String {
         .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let id = r.body["id"].as_str().unwrap().to_string();
-    let r = responder.post(&format!("/api/v1/crises/{id}/activate"), json!({})).await;
+    let r = responder
+        .post(&format!("/api/v1/crises/{id}/activate"), json!({}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     id
 }

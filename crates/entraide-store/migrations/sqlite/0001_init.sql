@@ -6,7 +6,10 @@
 --   numbers, and match PostgreSQL's timestamptz precision, so both backends hand back
 --   the same instants;
 -- * tables are STRICT, so a wrongly typed value is an error, not a silent conversion;
--- * enumerations are lowercase TEXT with a CHECK listing the values the Rust types write.
+-- * enumerations are lowercase TEXT with a CHECK listing the values the Rust types write;
+-- * a foreign key is indexed on the child side only where a query needs it: every index on
+--   the tables a safety mark writes is paid on each mark, while deleting an account or a
+--   crisis (and scanning for its rows) is rare.
 
 CREATE TABLE accounts (
     id            BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),
@@ -136,8 +139,50 @@ CREATE TABLE safety_marks (
     PRIMARY KEY (crisis_id, account_id),
     CHECK ((origin = 'on_behalf') = (marked_by IS NOT NULL))
 ) WITHOUT ROWID, STRICT;
--- Counts per status (a covering index), and the list of people who need help.
-CREATE INDEX safety_marks_crisis_status ON safety_marks (crisis_id, status);
+-- The list of people who need help, without indexing everyone who is safe.
+CREATE INDEX safety_marks_need_help ON safety_marks (crisis_id, at) WHERE status = 'need_help';
+
+-- Counts per crisis, kept by triggers in the transaction of each change: a crisis page
+-- that anyone may load must not count millions of rows, and one row per crisis that every
+-- mark updates costs nothing here, where a single writer commits marks in batches.
+CREATE TABLE crisis_counts (
+    crisis_id   BLOB PRIMARY KEY NOT NULL REFERENCES crises (id) ON DELETE CASCADE,
+    safe        INTEGER NOT NULL DEFAULT 0,
+    need_help   INTEGER NOT NULL DEFAULT 0,
+    not_in_area INTEGER NOT NULL DEFAULT 0,
+    asked       INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID, STRICT;
+CREATE TRIGGER crisis_counts_create AFTER INSERT ON crises BEGIN
+    INSERT INTO crisis_counts (crisis_id) VALUES (new.id);
+END;
+CREATE TRIGGER crisis_counts_mark_insert AFTER INSERT ON safety_marks BEGIN
+    UPDATE crisis_counts
+    SET safe = safe + (new.status = 'safe'),
+        need_help = need_help + (new.status = 'need_help'),
+        not_in_area = not_in_area + (new.status = 'not_in_area')
+    WHERE crisis_id = new.crisis_id;
+END;
+CREATE TRIGGER crisis_counts_mark_update AFTER UPDATE OF status ON safety_marks BEGIN
+    UPDATE crisis_counts
+    SET safe = safe + (new.status = 'safe') - (old.status = 'safe'),
+        need_help = need_help + (new.status = 'need_help') - (old.status = 'need_help'),
+        not_in_area = not_in_area + (new.status = 'not_in_area') - (old.status = 'not_in_area')
+    WHERE crisis_id = new.crisis_id;
+END;
+CREATE TRIGGER crisis_counts_mark_delete AFTER DELETE ON safety_marks BEGIN
+    UPDATE crisis_counts
+    SET safe = safe - (old.status = 'safe'),
+        need_help = need_help - (old.status = 'need_help'),
+        not_in_area = not_in_area - (old.status = 'not_in_area')
+    WHERE crisis_id = old.crisis_id;
+END;
+
+CREATE TRIGGER crisis_counts_prompt_insert AFTER INSERT ON prompts BEGIN
+    UPDATE crisis_counts SET asked = asked + 1 WHERE crisis_id = new.crisis_id;
+END;
+CREATE TRIGGER crisis_counts_prompt_delete AFTER DELETE ON prompts BEGIN
+    UPDATE crisis_counts SET asked = asked - 1 WHERE crisis_id = old.crisis_id;
+END;
 
 -- Every safety action, never updated: the current mark is derived, this is what happened.
 CREATE TABLE safety_history (
@@ -153,8 +198,9 @@ CREATE TABLE safety_history (
     at         INTEGER NOT NULL,
     CHECK ((action = 'reject') = (status IS NULL))
 ) STRICT;
-CREATE INDEX safety_history_person ON safety_history (crisis_id, account_id, at);
--- The inbox reads each contact's changes newest first.
+-- One index serves both readers: a person's history in a crisis (a few rows among their
+-- own) and the inbox, which reads each contact's changes newest first. Every index here
+-- is paid on each mark.
 CREATE INDEX safety_history_account_at ON safety_history (account_id, at);
 
 CREATE TABLE notifications (

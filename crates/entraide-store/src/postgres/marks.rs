@@ -9,13 +9,15 @@
 //!
 //! Several instances may run this writer against one database. Row locks and the
 //! `excluded.at >= safety_marks.at` guards keep the latest answer standing whatever order
-//! their commits land in, and marks are locked in key order so two writers don't deadlock.
+//! their commits land in. Own answers are locked in key order, so two writers rarely
+//! deadlock; when they do, PostgreSQL aborts one batch and it is replayed.
 
+use super::cached::Params;
 use super::rows::{self, MARK_COLUMNS};
 use crate::group_commit::Batches;
-use crate::{CurrentMark, MarkAction, MarkWrite, Result, StoreError, WriteStats};
+use crate::{CurrentMark, MarkAction, MarkActionKind, MarkWrite, Result, StoreError, WriteStats};
 use deadpool_postgres::{Object, Pool, Transaction};
-use entraide_core::{AccountId, MarkOrigin, SafetyMark, SafetyStatus};
+use entraide_core::{AccountId, MarkOrigin, SafetyMark, SafetyStatus, Timestamp};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -54,7 +56,7 @@ pub(super) async fn run(pool: Pool, mut batches: Batches<MarkWrite, Reply>, stat
         let outcomes = match commit(&pool, &mut conn, &writes).await {
             Ok(outcomes) => outcomes,
             Err(message) => {
-                tracing::error!(error = %message, marks = writes.len(), "a batch of safety marks failed");
+                tracing::error!(error = %message, marks = writes.len(), "safety marks failed");
                 conn = None;
                 writes
                     .iter()
@@ -85,16 +87,12 @@ async fn commit(
     loop {
         let client = match conn {
             Some(client) if !client.is_closed() => client,
-            _ => conn.insert(
-                pool.get()
-                    .await
-                    .map_err(|e| StoreError::from(e).to_string())?,
-            ),
+            _ => conn.insert(pool.get().await.map_err(|e| rows::describe_pool(&e))?),
         };
         match apply(client, writes).await {
             Ok(outcomes) => return Ok(outcomes),
             Err(e) if attempt < ATTEMPTS && is_transient(&e) => {
-                tracing::warn!(error = %rows::describe(&e), attempt, "retrying a batch of safety marks");
+                tracing::warn!(error = %rows::describe(&e), attempt, "retrying safety marks");
                 attempt += 1;
             }
             Err(e) => return Err(rows::describe(&e)),
@@ -103,7 +101,9 @@ async fn commit(
 }
 
 fn is_transient(e: &tokio_postgres::Error) -> bool {
-    matches!(e.code(), Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE)
+    e.code().is_some_and(|c| {
+        *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE
+    })
 }
 
 /// A person's own answer, taken apart for the array statements.
@@ -243,84 +243,81 @@ async fn own_marks(
     let accounts: Vec<Uuid> = marks.iter().map(|o| o.write.account.0).collect();
     let statuses: Vec<&str> = marks.iter().map(|o| o.status.as_str()).collect();
     let messages: Vec<Option<&str>> = marks.iter().map(|o| o.message).collect();
-    let ats: Vec<_> = marks.iter().map(|o| o.write.at).collect();
-
-    let history = tx
-        .prepare_cached(
-            "INSERT INTO safety_history (crisis_id, account_id, action, status, message, at)
-             SELECT c, a, 'own', s, m, t
-             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) AS w (c, a, s, m, t)",
-        )
-        .await?;
-    tx.execute(&history, &[&crises, &accounts, &statuses, &messages, &ats])
-        .await?;
+    let ats: Vec<Timestamp> = marks.iter().map(|o| o.write.at).collect();
 
     // The latest answer per person, as if applied in queue order: on equal times the one
-    // queued last wins. Sorted by key: one lock order for every writer.
+    // queued last wins. Sorted by key, so that every writer locks rows in the same order.
     let mut latest: HashMap<(Uuid, Uuid), usize> = HashMap::with_capacity(marks.len());
     for (i, key) in crises
         .iter()
-        .zip(&accounts)
+        .copied()
+        .zip(accounts.iter().copied())
         .enumerate()
-        .map(|(i, (c, a))| (i, (*c, *a)))
     {
-        latest
-            .entry(key)
-            .and_modify(|j| {
-                if ats[i] >= ats[*j] {
-                    *j = i
-                }
-            })
-            .or_insert(i);
+        let j = latest.entry(key).or_insert(i);
+        if ats[i] >= ats[*j] {
+            *j = i;
+        }
     }
     let mut winners: Vec<usize> = latest.into_values().collect();
     winners.sort_unstable_by_key(|&i| (crises[i], accounts[i]));
-    let pick = |values: &[Uuid]| winners.iter().map(|&i| values[i]).collect::<Vec<_>>();
-    let (keys_c, keys_a) = (pick(&crises), pick(&accounts));
+    let (w_crises, w_accounts): (Vec<Uuid>, Vec<Uuid>) =
+        winners.iter().map(|&i| (crises[i], accounts[i])).unzip();
+    let w_statuses: Vec<&str> = winners.iter().map(|&i| statuses[i]).collect();
+    let w_messages: Vec<Option<&str>> = winners.iter().map(|&i| messages[i]).collect();
+    let w_ats: Vec<Timestamp> = winners.iter().map(|&i| ats[i]).collect();
 
-    let prompts = tx
-        .prepare_cached(
+    let read_sql = format!(
+        "SELECT m.crisis_id, m.account_id, {MARK_COLUMNS}
+         FROM safety_marks m LEFT JOIN accounts b ON b.id = m.marked_by
+         WHERE (m.crisis_id, m.account_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))"
+    );
+    let (history, prompts, upsert, read) = tokio::try_join!(
+        tx.prepare_cached(
+            "INSERT INTO safety_history (crisis_id, account_id, action, status, message, at)
+             SELECT c, a, 'own', s, m, t
+             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+                  AS w (c, a, s, m, t)",
+        ),
+        tx.prepare_cached(
             "INSERT INTO prompts (crisis_id, account_id, asked_at)
-             SELECT c, a, t FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS k (c, a, t) ORDER BY c, a
+             SELECT c, a, t FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS k (c, a, t)
+             ORDER BY c, a
              ON CONFLICT DO NOTHING",
-        )
-        .await?;
-    let pick_at = winners.iter().map(|&i| ats[i]).collect::<Vec<_>>();
-    tx.execute(&prompts, &[&keys_c, &keys_a, &pick_at]).await?;
-
-    let upsert = tx
-        .prepare_cached(
-            "INSERT INTO safety_marks (crisis_id, account_id, status, message, origin, marked_by, at)
+        ),
+        tx.prepare_cached(
+            "INSERT INTO safety_marks
+                 (crisis_id, account_id, status, message, origin, marked_by, at)
              SELECT c, a, s, m, 'own', NULL, t
-             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) AS w (c, a, s, m, t)
+             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+                  AS w (c, a, s, m, t)
              ORDER BY c, a
              ON CONFLICT (crisis_id, account_id) DO UPDATE
-             SET status = excluded.status, message = excluded.message, origin = 'own', marked_by = NULL,
-                 at = excluded.at
+             SET status = excluded.status, message = excluded.message, origin = 'own',
+                 marked_by = NULL, at = excluded.at
              WHERE excluded.at >= safety_marks.at",
-        )
-        .await?;
-    let pick_status = winners.iter().map(|&i| statuses[i]).collect::<Vec<_>>();
-    let pick_message = winners.iter().map(|&i| messages[i]).collect::<Vec<_>>();
-    tx.execute(
-        &upsert,
-        &[&keys_c, &keys_a, &pick_status, &pick_message, &pick_at],
-    )
-    .await?;
+        ),
+        tx.prepare_cached(&read_sql),
+    )?;
+    let history_params: &Params = &[&crises, &accounts, &statuses, &messages, &ats];
+    let prompts_params: &Params = &[&w_crises, &w_accounts, &w_ats];
+    let upsert_params: &Params = &[&w_crises, &w_accounts, &w_statuses, &w_messages, &w_ats];
+    let read_params: &Params = &[&w_crises, &w_accounts];
+    // Sent together, in this order (`biased`), and run in it by the server: one round trip
+    // for the whole run. A failure surfaces from the statement that failed first, the
+    // others reporting only that the transaction is aborted.
+    let (_, _, _, rows) = tokio::try_join!(
+        biased;
+        tx.execute(&history, history_params),
+        tx.execute(&prompts, prompts_params),
+        tx.execute(&upsert, upsert_params),
+        tx.query(&read, read_params),
+    )?;
 
-    let read = tx
-        .prepare_cached(&format!(
-            "SELECT m.crisis_id, m.account_id, {MARK_COLUMNS}
-             FROM safety_marks m LEFT JOIN accounts b ON b.id = m.marked_by
-             WHERE (m.crisis_id, m.account_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))"
-        ))
-        .await?;
-    let mut standing = HashMap::with_capacity(winners.len());
-    for row in tx.query(&read, &[&keys_c, &keys_a]).await? {
-        standing.insert(
-            (row.try_get("crisis_id")?, row.try_get("account_id")?),
-            rows::current_mark(&row)?,
-        );
+    let mut standing = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let key: (Uuid, Uuid) = (row.try_get("crisis_id")?, row.try_get("account_id")?);
+        standing.insert(key, rows::current_mark(row)?);
     }
     Ok(crises
         .iter()
@@ -329,19 +326,29 @@ async fn own_marks(
         .collect())
 }
 
-/// A contact marks the person safe: refused over an own answer (read under a row lock, so
-/// an own answer committing meanwhile is seen).
+/// A contact marks the person safe: refused over an own answer. The current mark is read
+/// under a row lock, so an own answer committing meanwhile is seen; when there was no row
+/// to lock, the upsert's guard still never overwrites an own answer another instance
+/// inserted meanwhile.
 async fn on_behalf(
     tx: &Transaction<'_>,
     write: &MarkWrite,
     by: AccountId,
     status: SafetyStatus,
 ) -> Result<Option<CurrentMark>, Failure> {
-    let current = lock_current(tx, write).await?;
+    let current = standing(tx, write, true).await?;
     let current = current.as_ref().map(rows::safety_mark);
     SafetyMark::on_behalf_allowed(status, current.as_ref())
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
-    append_history(tx, write, "on_behalf", Some(status), None, Some(by)).await?;
+    append_history(
+        tx,
+        write,
+        MarkActionKind::OnBehalf,
+        Some(status),
+        None,
+        Some(by),
+    )
+    .await?;
     let mark = SafetyMark {
         status,
         message: None,
@@ -351,7 +358,8 @@ async fn on_behalf(
     if mark.supersedes(current.as_ref()) {
         let upsert = tx
             .prepare_cached(
-                "INSERT INTO safety_marks (crisis_id, account_id, status, message, origin, marked_by, at)
+                "INSERT INTO safety_marks
+                 (crisis_id, account_id, status, message, origin, marked_by, at)
                  VALUES ($1, $2, $3, NULL, 'on_behalf', $4, $5)
                  ON CONFLICT (crisis_id, account_id) DO UPDATE
                  SET status = excluded.status, message = NULL, origin = 'on_behalf',
@@ -371,12 +379,13 @@ async fn on_behalf(
         )
         .await?;
     }
-    read_current(tx, write).await
+    standing(tx, write, false).await
 }
 
-/// The person confirms a contact's mark: it becomes their own answer, as of now.
+/// The person confirms a contact's mark: it becomes their own answer, as of the
+/// confirmation.
 async fn confirm(tx: &Transaction<'_>, write: &MarkWrite) -> Result<Option<CurrentMark>, Failure> {
-    let Some(current) = lock_current(tx, write)
+    let Some(current) = standing(tx, write, true)
         .await?
         .filter(|m| matches!(m.origin, MarkOrigin::OnBehalf { .. }))
     else {
@@ -393,18 +402,18 @@ async fn confirm(tx: &Transaction<'_>, write: &MarkWrite) -> Result<Option<Curre
     append_history(
         tx,
         write,
-        "confirm",
+        MarkActionKind::Confirm,
         Some(current.status),
         current.message.as_deref(),
         None,
     )
     .await?;
-    read_current(tx, write).await
+    standing(tx, write, false).await
 }
 
 /// The person rejects a contact's mark: it is withdrawn and nothing stands.
 async fn reject(tx: &Transaction<'_>, write: &MarkWrite) -> Result<Option<CurrentMark>, Failure> {
-    if !lock_current(tx, write)
+    if !standing(tx, write, true)
         .await?
         .is_some_and(|m| matches!(m.origin, MarkOrigin::OnBehalf { .. }))
     {
@@ -415,50 +424,33 @@ async fn reject(tx: &Transaction<'_>, write: &MarkWrite) -> Result<Option<Curren
         .await?;
     tx.execute(&delete, &[&write.crisis.0, &write.account.0])
         .await?;
-    append_history(tx, write, "reject", None, None, None).await?;
+    append_history(tx, write, MarkActionKind::Reject, None, None, None).await?;
     Ok(None)
 }
 
-async fn lock_current(
+/// The mark that stands, locked for the rest of the transaction when `lock` is set.
+async fn standing(
     tx: &Transaction<'_>,
     write: &MarkWrite,
+    lock: bool,
 ) -> Result<Option<CurrentMark>, Failure> {
     let select = tx
         .prepare_cached(&format!(
             "SELECT {MARK_COLUMNS} FROM safety_marks m LEFT JOIN accounts b ON b.id = m.marked_by
-             WHERE m.crisis_id = $1 AND m.account_id = $2 FOR UPDATE OF m"
+             WHERE m.crisis_id = $1 AND m.account_id = $2{}",
+            if lock { " FOR UPDATE OF m" } else { "" }
         ))
         .await?;
-    current_from(
-        tx.query_opt(&select, &[&write.crisis.0, &write.account.0])
-            .await?,
-    )
-}
-
-async fn read_current(
-    tx: &Transaction<'_>,
-    write: &MarkWrite,
-) -> Result<Option<CurrentMark>, Failure> {
-    let select = tx
-        .prepare_cached(&format!(
-            "SELECT {MARK_COLUMNS} FROM safety_marks m LEFT JOIN accounts b ON b.id = m.marked_by
-             WHERE m.crisis_id = $1 AND m.account_id = $2"
-        ))
+    let row = tx
+        .query_opt(&select, &[&write.crisis.0, &write.account.0])
         .await?;
-    current_from(
-        tx.query_opt(&select, &[&write.crisis.0, &write.account.0])
-            .await?,
-    )
-}
-
-fn current_from(row: Option<tokio_postgres::Row>) -> Result<Option<CurrentMark>, Failure> {
     Ok(row.as_ref().map(rows::current_mark).transpose()?.flatten())
 }
 
 async fn append_history(
     tx: &Transaction<'_>,
     write: &MarkWrite,
-    action: &str,
+    action: MarkActionKind,
     status: Option<SafetyStatus>,
     message: Option<&str>,
     by: Option<AccountId>,
@@ -476,7 +468,7 @@ async fn append_history(
         &[
             &write.crisis.0,
             &write.account.0,
-            &action,
+            &action.as_str(),
             &status,
             &message,
             &by,

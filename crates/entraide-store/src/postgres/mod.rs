@@ -4,11 +4,10 @@
 //! marks, the hot path, go through the group-commit writer in [`marks`]. Nothing here keeps
 //! state that another instance would need to see: the database is the only truth.
 
+mod cached;
 mod marks;
 mod migrate;
 mod rows;
-#[cfg(test)]
-mod scratch;
 
 use crate::group_commit::{self, Queue};
 use crate::{
@@ -86,7 +85,9 @@ impl PostgresStore {
 /// Two directed contact rows are changed together; this lock makes two people asking each
 /// other at the same moment take turns, so the second sees the first's row and makes them
 /// mutual instead of both inserting.
-const LOCK_PAIR: &str = "SELECT pg_advisory_xact_lock(hashtextextended(least($1::uuid, $2::uuid)::text || greatest($1::uuid, $2::uuid)::text, 0))";
+const LOCK_PAIR: &str = "SELECT pg_advisory_xact_lock(hashtextextended(
+                         least($1::uuid, $2::uuid)::text || greatest($1::uuid, $2::uuid)::text,
+                         0))";
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.handle, a.display_name, a.role, a.created_at";
 
@@ -115,29 +116,27 @@ impl Store for PostgresStore {
 
     async fn create_account(&self, account: NewAccount) -> Result<Account> {
         let client = self.client().await?;
-        client
-            .execute(
-                "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
-                    &account.id.0,
-                    &account.handle.as_str(),
-                    &account.display_name,
-                    &account.password_hash,
-                    &account.role.as_str(),
-                    &account.created_at,
-                ],
-            )
-            .await
-            .map_err(|e| match rows::violated(&e) {
-                Some("accounts_handle_key") => {
-                    StoreError::Conflict(format!("the handle {} is taken", account.handle))
-                }
-                Some("accounts_pkey") => {
-                    StoreError::Conflict("an account with this id exists".into())
-                }
-                _ => e.into(),
-            })?;
+        cached::execute(
+            &client,
+            "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &account.id.0,
+                &account.handle.as_str(),
+                &account.display_name,
+                &account.password_hash,
+                &account.role.as_str(),
+                &account.created_at,
+            ],
+        )
+        .await
+        .map_err(|e| match rows::violated(&e) {
+            Some("accounts_handle_key") => {
+                StoreError::Conflict(format!("the handle {} is taken", account.handle))
+            }
+            Some("accounts_pkey") => StoreError::Conflict("an account with this id exists".into()),
+            _ => e.into(),
+        })?;
         Ok(Account {
             id: account.id,
             handle: account.handle,
@@ -149,67 +148,67 @@ impl Store for PostgresStore {
 
     async fn account(&self, id: AccountId) -> Result<Option<Account>> {
         let client = self.client().await?;
-        let row = client
-            .query_opt(
-                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1"),
-                &[&id.0],
-            )
-            .await?;
+        let row = cached::query_opt(
+            &client,
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1"),
+            &[&id.0],
+        )
+        .await?;
         row.as_ref().map(rows::account).transpose()
     }
 
     async fn account_by_handle(&self, handle: &Handle) -> Result<Option<(Account, String)>> {
         let client = self.client().await?;
-        let row = client
-            .query_opt(
-                &format!(
-                    "SELECT {ACCOUNT_COLUMNS}, a.password_hash FROM accounts a WHERE a.handle = $1"
-                ),
-                &[&handle.as_str()],
-            )
-            .await?;
+        let row = cached::query_opt(
+            &client,
+            &format!(
+                "SELECT {ACCOUNT_COLUMNS}, a.password_hash FROM accounts a WHERE a.handle = $1"
+            ),
+            &[&handle.as_str()],
+        )
+        .await?;
         row.map(|row| Ok((rows::account(&row)?, row.try_get("password_hash")?)))
             .transpose()
     }
 
     async fn create_session(&self, session: NewSession) -> Result<()> {
         let client = self.client().await?;
-        client
-            .execute(
-                "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    &&session.token_hash[..],
-                    &session.account.0,
-                    &session.csrf_token,
-                    &session.created_at,
-                    &session.expires_at,
-                ],
-            )
-            .await
-            .map_err(|e| {
-                rows::missing_reference(&e).unwrap_or_else(|| match rows::violated(&e) {
-                    Some("sessions_pkey") => {
-                        StoreError::Conflict("a session with this token exists".into())
-                    }
-                    _ => e.into(),
-                })
-            })?;
+        cached::execute(
+            &client,
+            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &&session.token_hash[..],
+                &session.account.0,
+                &session.csrf_token,
+                &session.created_at,
+                &session.expires_at,
+            ],
+        )
+        .await
+        .map_err(|e| {
+            rows::missing_reference(&e).unwrap_or_else(|| match rows::violated(&e) {
+                Some("sessions_pkey") => {
+                    StoreError::Conflict("a session with this token exists".into())
+                }
+                _ => e.into(),
+            })
+        })?;
         Ok(())
     }
 
     async fn session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>> {
         let client = self.client().await?;
-        let row = client
-            .query_opt(
-                &format!(
-                    "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.expires_at
-                     FROM sessions s JOIN accounts a ON a.id = s.account_id
-                     WHERE s.token_hash = $1 AND s.expires_at > $2"
-                ),
-                &[&&token_hash[..], &now],
-            )
-            .await?;
+        let row = cached::query_opt(
+            &client,
+            &format!(
+                "SELECT {ACCOUNT_COLUMNS}, s.csrf_token, s.expires_at
+                 FROM sessions s JOIN accounts a ON a.id = s.account_id
+                 WHERE s.token_hash = $1 AND s.expires_at > $2"
+            ),
+            &[&&token_hash[..], &now],
+        )
+        .await?;
         row.map(|row| {
             Ok(Session {
                 account: rows::account(&row)?,
@@ -222,12 +221,12 @@ impl Store for PostgresStore {
 
     async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()> {
         let client = self.client().await?;
-        client
-            .execute(
-                "DELETE FROM sessions WHERE token_hash = $1",
-                &[&&token_hash[..]],
-            )
-            .await?;
+        cached::execute(
+            &client,
+            "DELETE FROM sessions WHERE token_hash = $1",
+            &[&&token_hash[..]],
+        )
+        .await?;
         Ok(())
     }
 
@@ -246,17 +245,18 @@ impl Store for PostgresStore {
         }
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute(LOCK_PAIR, &[&from.0, &to.0]).await?;
-        let existing = tx
-            .query_opt(
-                "SELECT state FROM contacts WHERE account_id = $1 AND contact_id = $2",
-                &[&from.0, &to.0],
-            )
-            .await?;
+        cached::execute(&tx, LOCK_PAIR, &[&from.0, &to.0]).await?;
+        let existing = cached::query_opt(
+            &tx,
+            "SELECT state FROM contacts WHERE account_id = $1 AND contact_id = $2",
+            &[&from.0, &to.0],
+        )
+        .await?;
         let state = match existing {
             Some(row) => contact_state(row.try_get("state")?)?,
             None => {
-                tx.execute(
+                cached::execute(
+                    &tx,
                     "INSERT INTO contacts (account_id, contact_id, state, since)
                      VALUES ($1, $2, 'outgoing', $3), ($2, $1, 'incoming', $3)",
                     &[&from.0, &to.0, &at],
@@ -281,13 +281,13 @@ impl Store for PostgresStore {
     async fn accept_contact(&self, me: AccountId, other: AccountId, at: Timestamp) -> Result<()> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute(LOCK_PAIR, &[&me.0, &other.0]).await?;
-        let state = tx
-            .query_opt(
-                "SELECT state FROM contacts WHERE account_id = $1 AND contact_id = $2",
-                &[&me.0, &other.0],
-            )
-            .await?;
+        cached::execute(&tx, LOCK_PAIR, &[&me.0, &other.0]).await?;
+        let state = cached::query_opt(
+            &tx,
+            "SELECT state FROM contacts WHERE account_id = $1 AND contact_id = $2",
+            &[&me.0, &other.0],
+        )
+        .await?;
         match state
             .map(|row| contact_state(row.try_get("state")?))
             .transpose()?
@@ -305,27 +305,28 @@ impl Store for PostgresStore {
 
     async fn remove_contact(&self, me: AccountId, other: AccountId) -> Result<bool> {
         let client = self.client().await?;
-        let removed = client
-            .execute(
-                "DELETE FROM contacts
-                 WHERE (account_id = $1 AND contact_id = $2) OR (account_id = $2 AND contact_id = $1)",
-                &[&me.0, &other.0],
-            )
-            .await?;
+        let removed = cached::execute(
+            &client,
+            "DELETE FROM contacts
+             WHERE (account_id = $1 AND contact_id = $2)
+                OR (account_id = $2 AND contact_id = $1)",
+            &[&me.0, &other.0],
+        )
+        .await?;
         Ok(removed > 0)
     }
 
     async fn contacts(&self, me: AccountId) -> Result<Vec<Contact>> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT a.id, a.handle, a.display_name, c.state, c.since
-                 FROM contacts c JOIN accounts a ON a.id = c.contact_id
-                 WHERE c.account_id = $1
-                 ORDER BY a.display_name COLLATE \"C\", a.handle COLLATE \"C\"",
-                &[&me.0],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            "SELECT a.id, a.handle, a.display_name, c.state, c.since
+             FROM contacts c JOIN accounts a ON a.id = c.contact_id
+             WHERE c.account_id = $1
+             ORDER BY a.display_name COLLATE \"C\", a.handle COLLATE \"C\"",
+            &[&me.0],
+        )
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(Contact {
@@ -341,12 +342,13 @@ impl Store for PostgresStore {
 
     async fn mutual_contact_ids(&self, me: AccountId) -> Result<Vec<AccountId>> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT contact_id FROM contacts WHERE account_id = $1 AND state = 'mutual' ORDER BY contact_id",
-                &[&me.0],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            "SELECT contact_id FROM contacts WHERE account_id = $1 AND state = 'mutual'
+             ORDER BY contact_id",
+            &[&me.0],
+        )
+        .await?;
         rows.iter()
             .map(|row| Ok(AccountId(row.try_get(0)?)))
             .collect()
@@ -354,12 +356,13 @@ impl Store for PostgresStore {
 
     async fn are_mutual_contacts(&self, a: AccountId, b: AccountId) -> Result<bool> {
         let client = self.client().await?;
-        let row = client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM contacts WHERE account_id = $1 AND contact_id = $2 AND state = 'mutual')",
-                &[&a.0, &b.0],
-            )
-            .await?;
+        let row = cached::query_one(
+            &client,
+            "SELECT EXISTS (SELECT 1 FROM contacts
+             WHERE account_id = $1 AND contact_id = $2 AND state = 'mutual')",
+            &[&a.0, &b.0],
+        )
+        .await?;
         Ok(row.try_get(0)?)
     }
 
@@ -369,71 +372,83 @@ impl Store for PostgresStore {
         let client = self.client().await?;
         // One statement, so the history and the latest position can't disagree; a position
         // older than the latest (a delayed retry) joins the history without replacing it.
-        client
-            .execute(
-                "WITH history AS (
-                     INSERT INTO locations (account_id, lat, lon, accuracy_m, at) VALUES ($1, $2, $3, $4, $5)
-                 )
-                 INSERT INTO latest_locations (account_id, lat, lon, accuracy_m, at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (account_id) DO UPDATE
-                 SET lat = excluded.lat, lon = excluded.lon, accuracy_m = excluded.accuracy_m, at = excluded.at
-                 WHERE excluded.at >= latest_locations.at",
-                &[&account.0, &location.point.lat, &location.point.lon, &location.accuracy_m, &location.at],
-            )
-            .await
-            .map_err(|e| rows::missing_reference(&e).unwrap_or_else(|| e.into()))?;
+        cached::execute(
+            &client,
+            "WITH history AS (
+                 INSERT INTO locations (account_id, lat, lon, accuracy_m, at)
+                 VALUES ($1, $2, $3, $4, $5)
+             )
+             INSERT INTO latest_locations (account_id, lat, lon, accuracy_m, at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (account_id) DO UPDATE
+             SET lat = excluded.lat, lon = excluded.lon, accuracy_m = excluded.accuracy_m,
+                 at = excluded.at
+             WHERE excluded.at >= latest_locations.at",
+            &[
+                &account.0,
+                &location.point.lat,
+                &location.point.lon,
+                &location.accuracy_m,
+                &location.at,
+            ],
+        )
+        .await
+        .map_err(|e| rows::missing_reference(&e).unwrap_or_else(|| e.into()))?;
         Ok(())
     }
 
     async fn latest_location(&self, account: AccountId) -> Result<Option<Location>> {
         let client = self.client().await?;
-        let row = client
-            .query_opt(
-                "SELECT lat, lon, accuracy_m, at FROM latest_locations WHERE account_id = $1",
-                &[&account.0],
-            )
-            .await?;
+        let row = cached::query_opt(
+            &client,
+            "SELECT lat, lon, accuracy_m, at FROM latest_locations WHERE account_id = $1",
+            &[&account.0],
+        )
+        .await?;
         Ok(row.as_ref().map(rows::location).transpose()?.flatten())
     }
 
     async fn set_home(&self, account: AccountId, home: Option<Zone>) -> Result<()> {
         let client = self.client().await?;
         let Some(zone) = home else {
-            client
-                .execute("DELETE FROM homes WHERE account_id = $1", &[&account.0])
-                .await?;
+            cached::execute(
+                &client,
+                "DELETE FROM homes WHERE account_id = $1",
+                &[&account.0],
+            )
+            .await?;
             return Ok(());
         };
         let b = zone.bbox();
-        client
-            .execute(
-                "INSERT INTO homes (account_id, zone, min_lon, min_lat, max_lon, max_lat)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (account_id) DO UPDATE
-                 SET zone = excluded.zone, min_lon = excluded.min_lon, min_lat = excluded.min_lat,
-                     max_lon = excluded.max_lon, max_lat = excluded.max_lat",
-                &[
-                    &account.0,
-                    &zone.to_json(),
-                    &b.min_lon,
-                    &b.min_lat,
-                    &b.max_lon,
-                    &b.max_lat,
-                ],
-            )
-            .await
-            .map_err(|e| rows::missing_reference(&e).unwrap_or_else(|| e.into()))?;
+        cached::execute(
+            &client,
+            "INSERT INTO homes (account_id, zone, min_lon, min_lat, max_lon, max_lat)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (account_id) DO UPDATE
+             SET zone = excluded.zone, min_lon = excluded.min_lon, min_lat = excluded.min_lat,
+                 max_lon = excluded.max_lon, max_lat = excluded.max_lat",
+            &[
+                &account.0,
+                &zone.to_json(),
+                &b.min_lon,
+                &b.min_lat,
+                &b.max_lon,
+                &b.max_lat,
+            ],
+        )
+        .await
+        .map_err(|e| rows::missing_reference(&e).unwrap_or_else(|| e.into()))?;
         Ok(())
     }
 
     async fn home(&self, account: AccountId) -> Result<Option<Zone>> {
         let client = self.client().await?;
-        let row = client
-            .query_opt(
-                "SELECT zone FROM homes WHERE account_id = $1",
-                &[&account.0],
-            )
-            .await?;
+        let row = cached::query_opt(
+            &client,
+            "SELECT zone FROM homes WHERE account_id = $1",
+            &[&account.0],
+        )
+        .await?;
         row.map(|row| rows::zone(&row.try_get("zone")?)).transpose()
     }
 
@@ -443,19 +458,19 @@ impl Store for PostgresStore {
         since: Timestamp,
     ) -> Result<Vec<(AccountId, Location)>> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT account_id, lat, lon, accuracy_m, at FROM latest_locations
-                 WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4 AND at >= $5",
-                &[
-                    &bbox.min_lat,
-                    &bbox.max_lat,
-                    &bbox.min_lon,
-                    &bbox.max_lon,
-                    &since,
-                ],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            "SELECT account_id, lat, lon, accuracy_m, at FROM latest_locations
+             WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4 AND at >= $5",
+            &[
+                &bbox.min_lat,
+                &bbox.max_lat,
+                &bbox.min_lon,
+                &bbox.max_lon,
+                &since,
+            ],
+        )
+        .await?;
         let mut found = Vec::with_capacity(rows.len());
         for row in &rows {
             if let Some(location) = rows::location(row)? {
@@ -469,14 +484,15 @@ impl Store for PostgresStore {
         let client = self.client().await?;
         // The box overlap uses the GiST index; the plain comparisons repeat it exactly,
         // because `box()` reorders corners and would turn an empty box into a full one.
-        let rows = client
-            .query(
-                "SELECT account_id, zone FROM homes
-                 WHERE box(point(min_lon, min_lat), point(max_lon, max_lat)) && box(point($1, $2), point($3, $4))
-                   AND min_lon <= $3 AND max_lon >= $1 AND min_lat <= $4 AND max_lat >= $2",
-                &[&bbox.min_lon, &bbox.min_lat, &bbox.max_lon, &bbox.max_lat],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            "SELECT account_id, zone FROM homes
+             WHERE box(point(min_lon, min_lat), point(max_lon, max_lat))
+                   && box(point($1, $2), point($3, $4))
+               AND min_lon <= $3 AND max_lon >= $1 AND min_lat <= $4 AND max_lat >= $2",
+            &[&bbox.min_lon, &bbox.min_lat, &bbox.max_lon, &bbox.max_lat],
+        )
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok((
@@ -491,50 +507,50 @@ impl Store for PostgresStore {
 
     async fn create_crisis(&self, crisis: &Crisis) -> Result<()> {
         let client = self.client().await?;
-        client
-            .execute(
-                "INSERT INTO crises (id, title, description, kind, zone, status, starts_at, expires_at,
-                                     created_by, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                &[
-                    &crisis.id.0,
-                    &crisis.title,
-                    &crisis.description,
-                    &crisis.kind.as_str(),
-                    &crisis.zone.to_json(),
-                    &crisis.status.as_str(),
-                    &crisis.starts_at,
-                    &crisis.expires_at,
-                    &crisis.created_by.map(|a| a.0),
-                    &crisis.created_at,
-                    &crisis.updated_at,
-                ],
-            )
-            .await
-            .map_err(|e| match rows::violated(&e) {
-                Some("crises_pkey") => StoreError::Conflict("a crisis with this id exists".into()),
-                Some("crises_created_by_fkey") => StoreError::NotFound("account"),
-                _ => e.into(),
-            })?;
+        cached::execute(
+            &client,
+            "INSERT INTO crises (id, title, description, kind, zone, status, starts_at, expires_at,
+                                 created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            &[
+                &crisis.id.0,
+                &crisis.title,
+                &crisis.description,
+                &crisis.kind.as_str(),
+                &crisis.zone.to_json(),
+                &crisis.status.as_str(),
+                &crisis.starts_at,
+                &crisis.expires_at,
+                &crisis.created_by.map(|a| a.0),
+                &crisis.created_at,
+                &crisis.updated_at,
+            ],
+        )
+        .await
+        .map_err(|e| match rows::violated(&e) {
+            Some("crises_pkey") => StoreError::Conflict("a crisis with this id exists".into()),
+            Some("crises_created_by_fkey") => StoreError::NotFound("account"),
+            _ => e.into(),
+        })?;
         Ok(())
     }
 
     async fn crisis(&self, id: CrisisId) -> Result<Option<Crisis>> {
         let client = self.client().await?;
-        let row = client
-            .query_opt("SELECT * FROM crises WHERE id = $1", &[&id.0])
-            .await?;
+        let row =
+            cached::query_opt(&client, "SELECT * FROM crises WHERE id = $1", &[&id.0]).await?;
         row.as_ref().map(rows::crisis).transpose()
     }
 
     async fn crises(&self, status: Option<CrisisStatus>) -> Result<Vec<Crisis>> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT * FROM crises WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC",
-                &[&status.map(CrisisStatus::as_str)],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            "SELECT * FROM crises WHERE $1::text IS NULL OR status = $1
+             ORDER BY created_at DESC, id DESC",
+            &[&status.map(CrisisStatus::as_str)],
+        )
+        .await?;
         rows.iter().map(rows::crisis).collect()
     }
 
@@ -548,17 +564,16 @@ impl Store for PostgresStore {
         let client = self.client().await?;
         // The status in the WHERE makes the check and the change one atomic step; the
         // second statement only explains a refusal.
-        let changed = client
-            .execute(
-                "UPDATE crises SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
-                &[&id.0, &from.as_str(), &to.as_str(), &at],
-            )
-            .await?;
+        let changed = cached::execute(
+            &client,
+            "UPDATE crises SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
+            &[&id.0, &from.as_str(), &to.as_str(), &at],
+        )
+        .await?;
         if changed > 0 {
             return Ok(());
         }
-        match client
-            .query_opt("SELECT status FROM crises WHERE id = $1", &[&id.0])
+        match cached::query_opt(&client, "SELECT status FROM crises WHERE id = $1", &[&id.0])
             .await?
         {
             None => Err(StoreError::NotFound("crisis")),
@@ -580,16 +595,16 @@ impl Store for PostgresStore {
     ) -> Result<Vec<AccountId>> {
         let client = self.client().await?;
         let ids: Vec<Uuid> = accounts.iter().map(|a| a.0).collect();
-        let rows = client
-            .query(
-                "INSERT INTO prompts (crisis_id, account_id, asked_at)
-                 SELECT $1, a, $3 FROM unnest($2::uuid[]) AS a ORDER BY a
-                 ON CONFLICT DO NOTHING
-                 RETURNING account_id",
-                &[&crisis.0, &ids, &at],
-            )
-            .await
-            .map_err(|e| rows::missing_reference(&e).unwrap_or_else(|| e.into()))?;
+        let rows = cached::query(
+            &client,
+            "INSERT INTO prompts (crisis_id, account_id, asked_at)
+             SELECT $1, a, $3 FROM unnest($2::uuid[]) AS a ORDER BY a
+             ON CONFLICT DO NOTHING
+             RETURNING account_id",
+            &[&crisis.0, &ids, &at],
+        )
+        .await
+        .map_err(|e| rows::missing_reference(&e).unwrap_or_else(|| e.into()))?;
         let mut new = rows
             .iter()
             .map(|row| row.try_get(0))
@@ -604,12 +619,12 @@ impl Store for PostgresStore {
 
     async fn prompted(&self, crisis: CrisisId) -> Result<Vec<AccountId>> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT account_id FROM prompts WHERE crisis_id = $1 ORDER BY asked_at, account_id",
-                &[&crisis.0],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            "SELECT account_id FROM prompts WHERE crisis_id = $1 ORDER BY asked_at, account_id",
+            &[&crisis.0],
+        )
+        .await?;
         rows.iter()
             .map(|row| Ok(AccountId(row.try_get(0)?)))
             .collect()
@@ -617,20 +632,21 @@ impl Store for PostgresStore {
 
     async fn prompts_for(&self, account: AccountId) -> Result<Vec<Prompt>> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                &format!(
-                    "SELECT c.*, p.asked_at, {MARK_COLUMNS}
-                     FROM prompts p
-                     JOIN crises c ON c.id = p.crisis_id
-                     LEFT JOIN safety_marks m ON m.crisis_id = p.crisis_id AND m.account_id = p.account_id
-                     LEFT JOIN accounts b ON b.id = m.marked_by
-                     WHERE p.account_id = $1
-                     ORDER BY p.asked_at DESC, c.id DESC"
-                ),
-                &[&account.0],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            &format!(
+                "SELECT c.*, p.asked_at, {MARK_COLUMNS}
+                 FROM prompts p
+                 JOIN crises c ON c.id = p.crisis_id
+                 LEFT JOIN safety_marks m
+                        ON m.crisis_id = p.crisis_id AND m.account_id = p.account_id
+                 LEFT JOIN accounts b ON b.id = m.marked_by
+                 WHERE p.account_id = $1
+                 ORDER BY p.asked_at DESC, c.id DESC"
+            ),
+            &[&account.0],
+        )
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(Prompt {
@@ -651,14 +667,14 @@ impl Store for PostgresStore {
 
     async fn mark_history(&self, crisis: CrisisId, account: AccountId) -> Result<Vec<MarkEvent>> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT action, status, message, actor, at FROM safety_history
-                 WHERE crisis_id = $1 AND account_id = $2
-                 ORDER BY at, id",
-                &[&crisis.0, &account.0],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            "SELECT action, status, message, actor, at FROM safety_history
+             WHERE crisis_id = $1 AND account_id = $2
+             ORDER BY at, id",
+            &[&crisis.0, &account.0],
+        )
+        .await?;
         rows.iter()
             .map(|row| {
                 let action: &str = row.try_get("action")?;
@@ -686,20 +702,20 @@ impl Store for PostgresStore {
         me: AccountId,
     ) -> Result<Vec<ContactStatus>> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                &format!(
-                    "SELECT a.handle, a.display_name, {MARK_COLUMNS}
-                     FROM contacts c
-                     JOIN accounts a ON a.id = c.contact_id
-                     LEFT JOIN safety_marks m ON m.crisis_id = $1 AND m.account_id = c.contact_id
-                     LEFT JOIN accounts b ON b.id = m.marked_by
-                     WHERE c.account_id = $2 AND c.state = 'mutual'
-                     ORDER BY a.display_name COLLATE \"C\", a.handle COLLATE \"C\""
-                ),
-                &[&crisis.0, &me.0],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            &format!(
+                "SELECT a.handle, a.display_name, {MARK_COLUMNS}
+                 FROM contacts c
+                 JOIN accounts a ON a.id = c.contact_id
+                 LEFT JOIN safety_marks m ON m.crisis_id = $1 AND m.account_id = c.contact_id
+                 LEFT JOIN accounts b ON b.id = m.marked_by
+                 WHERE c.account_id = $2 AND c.state = 'mutual'
+                 ORDER BY a.display_name COLLATE \"C\", a.handle COLLATE \"C\""
+            ),
+            &[&crisis.0, &me.0],
+        )
+        .await?;
         rows.iter()
             .map(|row| {
                 let mark = rows::current_mark(row)?;
@@ -717,16 +733,16 @@ impl Store for PostgresStore {
 
     async fn crisis_stats(&self, crisis: CrisisId) -> Result<CrisisStats> {
         let client = self.client().await?;
-        let row = client
-            .query_one(
-                "SELECT count(*) FILTER (WHERE status = 'safe') AS safe,
-                        count(*) FILTER (WHERE status = 'need_help') AS need_help,
-                        count(*) FILTER (WHERE status = 'not_in_area') AS not_in_area,
-                        (SELECT count(*) FROM prompts WHERE crisis_id = $1) AS asked
-                 FROM safety_marks WHERE crisis_id = $1",
-                &[&crisis.0],
-            )
-            .await?;
+        let row = cached::query_one(
+            &client,
+            "SELECT count(*) FILTER (WHERE status = 'safe') AS safe,
+                    count(*) FILTER (WHERE status = 'need_help') AS need_help,
+                    count(*) FILTER (WHERE status = 'not_in_area') AS not_in_area,
+                    (SELECT count(*) FROM prompts WHERE crisis_id = $1) AS asked
+             FROM safety_marks WHERE crisis_id = $1",
+            &[&crisis.0],
+        )
+        .await?;
         let count =
             |column: &str| -> Result<u64> { Ok(row.try_get::<_, i64>(column)?.max(0) as u64) };
         Ok(CrisisStats {
@@ -739,18 +755,18 @@ impl Store for PostgresStore {
 
     async fn need_help(&self, crisis: CrisisId) -> Result<Vec<NeedHelp>> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT a.handle, a.display_name, m.message, m.at AS updated_at,
-                        l.lat, l.lon, l.accuracy_m, l.at
-                 FROM safety_marks m
-                 JOIN accounts a ON a.id = m.account_id
-                 LEFT JOIN latest_locations l ON l.account_id = m.account_id
-                 WHERE m.crisis_id = $1 AND m.status = 'need_help'
-                 ORDER BY m.at, a.handle COLLATE \"C\"",
-                &[&crisis.0],
-            )
-            .await?;
+        let rows = cached::query(
+            &client,
+            "SELECT a.handle, a.display_name, m.message, m.at AS updated_at,
+                    l.lat, l.lon, l.accuracy_m, l.at
+             FROM safety_marks m
+             JOIN accounts a ON a.id = m.account_id
+             LEFT JOIN latest_locations l ON l.account_id = m.account_id
+             WHERE m.crisis_id = $1 AND m.status = 'need_help'
+             ORDER BY m.at, a.handle COLLATE \"C\"",
+            &[&crisis.0],
+        )
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(NeedHelp {
@@ -774,37 +790,43 @@ impl Store for PostgresStore {
             .map_err(|e| StoreError::Backend(format!("cannot serialize a notification: {e}")))?;
         let ids: Vec<Uuid> = recipients.iter().map(|a| a.0).collect();
         let client = self.client().await?;
-        client
-            .execute(
-                "INSERT INTO notifications (account_id, event, at) SELECT a, $2, $3 FROM unnest($1::uuid[]) AS a",
-                &[&ids, &event, &at],
-            )
-            .await
-            .map_err(|e| rows::missing_reference(&e).unwrap_or_else(|| e.into()))?;
+        cached::execute(
+            &client,
+            "INSERT INTO notifications (account_id, event, at)
+             SELECT a, $2, $3 FROM unnest($1::uuid[]) AS a",
+            &[&ids, &event, &at],
+        )
+        .await
+        .map_err(|e| rows::missing_reference(&e).unwrap_or_else(|| e.into()))?;
         Ok(())
     }
 
     async fn inbox(&self, account: AccountId, limit: u32) -> Result<Vec<InboxItem>> {
         let client = self.client().await?;
         let limit = i64::from(limit);
-        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&account.0, &limit];
-        let notifications = client.query(
-            "SELECT event, at FROM notifications WHERE account_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
-            &params,
-        );
+        let params: &cached::Params = &[&account.0, &limit];
         // Contacts' changes are read from the mark history rather than copied into every
         // contact's inbox: a mark costs one row, not one per contact.
-        let changes = client.query(
-            "SELECT h.crisis_id, a.handle, a.display_name, h.status, h.message, h.at, b.handle AS marked_by
-             FROM contacts c
-             JOIN safety_history h ON h.account_id = c.contact_id
-             JOIN accounts a ON a.id = h.account_id
-             LEFT JOIN accounts b ON b.id = h.actor
-             WHERE c.account_id = $1 AND c.state = 'mutual'
-             ORDER BY h.at DESC, h.id DESC LIMIT $2",
-            &params,
-        );
-        let (notifications, changes) = tokio::try_join!(notifications, changes)?;
+        let (notifications, changes) = tokio::try_join!(
+            cached::query(
+                &client,
+                "SELECT event, at FROM notifications WHERE account_id = $1
+                 ORDER BY at DESC, id DESC LIMIT $2",
+                params,
+            ),
+            cached::query(
+                &client,
+                "SELECT h.crisis_id, a.handle, a.display_name, h.status, h.message, h.at,
+                        b.handle AS marked_by
+                 FROM contacts c
+                 JOIN safety_history h ON h.account_id = c.contact_id
+                 JOIN accounts a ON a.id = h.account_id
+                 LEFT JOIN accounts b ON b.id = h.actor
+                 WHERE c.account_id = $1 AND c.state = 'mutual'
+                 ORDER BY h.at DESC, h.id DESC LIMIT $2",
+                params,
+            ),
+        )?;
         let mut items = Vec::with_capacity(notifications.len() + changes.len());
         for row in &notifications {
             let event = serde_json::from_value(row.try_get("event")?).map_err(|e| {
@@ -848,24 +870,24 @@ impl Store for PostgresStore {
         let client = self.client().await?;
         // A claim released between our insert and our read leaves nothing to read: try again.
         for _ in 0..3 {
-            let claimed = client
-                .execute(
-                    "INSERT INTO idempotency (scope, key, fingerprint, state, created_at)
-                     VALUES ($1, $2, $3, 'in_progress', $4)
-                     ON CONFLICT DO NOTHING",
-                    &[&key.scope, &key.key, &&fingerprint[..], &now],
-                )
-                .await?;
+            let claimed = cached::execute(
+                &client,
+                "INSERT INTO idempotency (scope, key, fingerprint, state, created_at)
+                 VALUES ($1, $2, $3, 'in_progress', $4)
+                 ON CONFLICT DO NOTHING",
+                &[&key.scope, &key.key, &&fingerprint[..], &now],
+            )
+            .await?;
             if claimed > 0 {
                 return Ok(IdempotencyClaim::Claimed);
             }
-            let Some(row) = client
-                .query_opt(
-                    "SELECT fingerprint, state, status, content_type, body FROM idempotency
-                     WHERE scope = $1 AND key = $2",
-                    &[&key.scope, &key.key],
-                )
-                .await?
+            let Some(row) = cached::query_opt(
+                &client,
+                "SELECT fingerprint, state, status, content_type, body FROM idempotency
+                 WHERE scope = $1 AND key = $2",
+                &[&key.scope, &key.key],
+            )
+            .await?
             else {
                 continue;
             };
@@ -899,13 +921,19 @@ impl Store for PostgresStore {
         response: &StoredResponse,
     ) -> Result<()> {
         let client = self.client().await?;
-        let updated = client
-            .execute(
-                "UPDATE idempotency SET state = 'completed', status = $3, content_type = $4, body = $5
-                 WHERE scope = $1 AND key = $2",
-                &[&key.scope, &key.key, &i32::from(response.status), &response.content_type, &response.body],
-            )
-            .await?;
+        let updated = cached::execute(
+            &client,
+            "UPDATE idempotency SET state = 'completed', status = $3, content_type = $4, body = $5
+             WHERE scope = $1 AND key = $2",
+            &[
+                &key.scope,
+                &key.key,
+                &i32::from(response.status),
+                &response.content_type,
+                &response.body,
+            ],
+        )
+        .await?;
         if updated == 0 {
             return Err(StoreError::NotFound("idempotency key"));
         }
@@ -914,24 +942,24 @@ impl Store for PostgresStore {
 
     async fn release_idempotency_key(&self, key: &IdempotencyKey) -> Result<()> {
         let client = self.client().await?;
-        client
-            .execute(
-                "DELETE FROM idempotency WHERE scope = $1 AND key = $2 AND state = 'in_progress'",
-                &[&key.scope, &key.key],
-            )
-            .await?;
+        cached::execute(
+            &client,
+            "DELETE FROM idempotency WHERE scope = $1 AND key = $2 AND state = 'in_progress'",
+            &[&key.scope, &key.key],
+        )
+        .await?;
         Ok(())
     }
 
     async fn purge(&self, now: Timestamp, idempotency_before: Timestamp) -> Result<()> {
         let client = self.client().await?;
-        client
-            .execute(
-                "WITH expired AS (DELETE FROM sessions WHERE expires_at <= $1)
-                 DELETE FROM idempotency WHERE created_at < $2",
-                &[&now, &idempotency_before],
-            )
-            .await?;
+        cached::execute(
+            &client,
+            "WITH expired AS (DELETE FROM sessions WHERE expires_at <= $1)
+             DELETE FROM idempotency WHERE created_at < $2",
+            &[&now, &idempotency_before],
+        )
+        .await?;
         Ok(())
     }
 }
@@ -943,7 +971,8 @@ async fn make_mutual(
     b: AccountId,
     at: Timestamp,
 ) -> Result<()> {
-    tx.execute(
+    cached::execute(
+        tx,
         "UPDATE contacts SET state = 'mutual', since = $3
          WHERE (account_id = $1 AND contact_id = $2) OR (account_id = $2 AND contact_id = $1)",
         &[&a.0, &b.0, &at],

@@ -16,10 +16,14 @@ impl From<tokio_postgres::Error> for StoreError {
 
 impl From<deadpool_postgres::PoolError> for StoreError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
-        match e {
-            deadpool_postgres::PoolError::Backend(e) => e.into(),
-            other => StoreError::Backend(format!("connection pool: {other}")),
-        }
+        StoreError::Backend(describe_pool(&e))
+    }
+}
+
+pub(super) fn describe_pool(e: &deadpool_postgres::PoolError) -> String {
+    match e {
+        deadpool_postgres::PoolError::Backend(e) => describe(e),
+        other => format!("connection pool: {other}"),
     }
 }
 

@@ -1,6 +1,9 @@
 //! Accounts, sessions and contacts.
 
-use super::convert::{self, Micros, Violation, account, account_columns, contact_state, missing_is, time, violation};
+use super::convert::{
+    self, Micros, Violation, account, account_columns, contact_state, missing_is, stored_time,
+    time, violation,
+};
 use crate::{Account, Contact, ContactState, NewAccount, NewSession, Result, Session, StoreError};
 use entraide_core::{AccountId, Handle, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -30,18 +33,34 @@ pub(super) fn create_account(conn: &Connection, new: NewAccount) -> Result<Accou
         handle: new.handle,
         display_name: new.display_name,
         role: new.role,
-        created_at: new.created_at,
+        created_at: stored_time(new.created_at),
     })
 }
 
 pub(super) fn account_by_id(conn: &Connection, id: AccountId) -> Result<Option<Account>> {
-    let sql = concat!("SELECT ", account_columns!("a"), " FROM accounts a WHERE a.id = ?1");
-    Ok(conn.prepare_cached(sql)?.query_row([id.0], |r| account(r, 0)).optional()?)
+    let sql = concat!(
+        "SELECT ",
+        account_columns!("a"),
+        " FROM accounts a WHERE a.id = ?1"
+    );
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row([id.0], |r| account(r, 0))
+        .optional()?)
 }
 
-pub(super) fn account_by_handle(conn: &Connection, handle: &Handle) -> Result<Option<(Account, String)>> {
-    let sql = concat!("SELECT ", account_columns!("a"), ", a.password_hash FROM accounts a WHERE a.handle = ?1");
-    let found = conn.prepare_cached(sql)?.query_row([handle.as_str()], |r| Ok((account(r, 0)?, r.get(5)?)));
+pub(super) fn account_by_handle(
+    conn: &Connection,
+    handle: &Handle,
+) -> Result<Option<(Account, String)>> {
+    let sql = concat!(
+        "SELECT ",
+        account_columns!("a"),
+        ", a.password_hash FROM accounts a WHERE a.handle = ?1"
+    );
+    let found = conn
+        .prepare_cached(sql)?
+        .query_row([handle.as_str()], |r| Ok((account(r, 0)?, r.get(5)?)));
     Ok(found.optional()?)
 }
 
@@ -50,16 +69,28 @@ pub(super) fn create_session(conn: &Connection, s: NewSession) -> Result<()> {
         "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![s.token_hash, s.account.0, s.csrf_token, Micros(s.created_at), Micros(s.expires_at)])
+    .execute(params![
+        s.token_hash,
+        s.account.0,
+        s.csrf_token,
+        Micros(s.created_at),
+        Micros(s.expires_at)
+    ])
     .map_err(|e| match violation(&e) {
         Some(Violation::Missing) => StoreError::NotFound("account"),
-        Some(Violation::Duplicate) => StoreError::Conflict("a session with this token exists".into()),
+        Some(Violation::Duplicate) => {
+            StoreError::Conflict("a session with this token exists".into())
+        }
         None => e.into(),
     })?;
     Ok(())
 }
 
-pub(super) fn session(conn: &Connection, token_hash: [u8; 32], now: Timestamp) -> Result<Option<Session>> {
+pub(super) fn session(
+    conn: &Connection,
+    token_hash: [u8; 32],
+    now: Timestamp,
+) -> Result<Option<Session>> {
     let sql = concat!(
         "SELECT ",
         account_columns!("a"),
@@ -67,14 +98,21 @@ pub(super) fn session(conn: &Connection, token_hash: [u8; 32], now: Timestamp) -
          FROM sessions s JOIN accounts a ON a.id = s.account_id
          WHERE s.token_hash = ?1 AND s.expires_at > ?2"
     );
-    let found = conn.prepare_cached(sql)?.query_row(params![token_hash, Micros(now)], |r| {
-        Ok(Session { account: account(r, 0)?, csrf_token: r.get(5)?, expires_at: time(r, 6)? })
-    });
+    let found = conn
+        .prepare_cached(sql)?
+        .query_row(params![token_hash, Micros(now)], |r| {
+            Ok(Session {
+                account: account(r, 0)?,
+                csrf_token: r.get(5)?,
+                expires_at: time(r, 6)?,
+            })
+        });
     Ok(found.optional()?)
 }
 
 pub(super) fn delete_session(conn: &Connection, token_hash: [u8; 32]) -> Result<()> {
-    conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?.execute([token_hash])?;
+    conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
+        .execute([token_hash])?;
     Ok(())
 }
 
@@ -96,17 +134,28 @@ fn make_mutual(conn: &Connection, a: AccountId, b: AccountId, at: Timestamp) -> 
     Ok(())
 }
 
-pub(super) fn request_contact(conn: &Connection, from: AccountId, to: AccountId, at: Timestamp) -> Result<ContactState> {
+pub(super) fn request_contact(
+    conn: &Connection,
+    from: AccountId,
+    to: AccountId,
+    at: Timestamp,
+) -> Result<ContactState> {
     if from == to {
-        return Err(StoreError::Conflict("one cannot be one's own contact".into()));
+        return Err(StoreError::Conflict(
+            "one cannot be one's own contact".into(),
+        ));
     }
     match link(conn, from, to)? {
         None => {
             let mut insert = conn.prepare_cached(
                 "INSERT INTO contacts (account_id, contact_id, state, since) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            insert.execute(params![from.0, to.0, "outgoing", Micros(at)]).map_err(missing_is("account"))?;
-            insert.execute(params![to.0, from.0, "incoming", Micros(at)]).map_err(missing_is("account"))?;
+            insert
+                .execute(params![from.0, to.0, "outgoing", Micros(at)])
+                .map_err(missing_is("account"))?;
+            insert
+                .execute(params![to.0, from.0, "incoming", Micros(at)])
+                .map_err(missing_is("account"))?;
             Ok(ContactState::Outgoing)
         }
         // They had asked first: asking back is accepting.
@@ -119,7 +168,12 @@ pub(super) fn request_contact(conn: &Connection, from: AccountId, to: AccountId,
     }
 }
 
-pub(super) fn accept_contact(conn: &Connection, me: AccountId, other: AccountId, at: Timestamp) -> Result<()> {
+pub(super) fn accept_contact(
+    conn: &Connection,
+    me: AccountId,
+    other: AccountId,
+    at: Timestamp,
+) -> Result<()> {
     match link(conn, me, other)? {
         Some(ContactState::Incoming) => make_mutual(conn, me, other, at),
         // Accepting twice (a retried click) is not an error.
@@ -159,8 +213,9 @@ pub(super) fn contacts(conn: &Connection, me: AccountId) -> Result<Vec<Contact>>
 }
 
 pub(super) fn mutual_contact_ids(conn: &Connection, me: AccountId) -> Result<Vec<AccountId>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT contact_id FROM contacts WHERE account_id = ?1 AND state = 'mutual'")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT contact_id FROM contacts WHERE account_id = ?1 AND state = 'mutual'",
+    )?;
     let rows = stmt.query_map([me.0], |r| convert::account_id(r, 0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

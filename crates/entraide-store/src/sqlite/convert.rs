@@ -2,6 +2,7 @@
 //! top of the first migration), and how SQLite's errors become the store's.
 
 use crate::{Account, ContactState, CurrentMark, StoreError};
+use chrono::SubsecRound;
 use entraide_core::{AccountId, Handle, Location, MarkOrigin, Timestamp};
 use entraide_geo::{Point, Zone};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
@@ -16,7 +17,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Which constraint a failed write broke, when the caller can explain it to a client.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(super) enum Violation {
     /// A primary key or UNIQUE column already holds the value.
     Duplicate,
@@ -26,7 +27,9 @@ pub(super) enum Violation {
 
 pub(super) fn violation(e: &rusqlite::Error) -> Option<Violation> {
     match e.sqlite_error()?.extended_code {
-        ffi::SQLITE_CONSTRAINT_PRIMARYKEY | ffi::SQLITE_CONSTRAINT_UNIQUE => Some(Violation::Duplicate),
+        ffi::SQLITE_CONSTRAINT_PRIMARYKEY | ffi::SQLITE_CONSTRAINT_UNIQUE => {
+            Some(Violation::Duplicate)
+        }
         ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Some(Violation::Missing),
         _ => None,
     }
@@ -38,6 +41,11 @@ pub(super) fn missing_is(what: &'static str) -> impl FnOnce(rusqlite::Error) -> 
         Some(Violation::Missing) => StoreError::NotFound(what),
         _ => e.into(),
     }
+}
+
+/// A time as it comes back from the database: to the microsecond.
+pub(super) fn stored_time(t: Timestamp) -> Timestamp {
+    t.trunc_subsecs(6)
 }
 
 /// A time, stored as integer microseconds since the epoch.
@@ -52,7 +60,9 @@ impl ToSql for Micros {
 impl FromSql for Micros {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         let us = i64::column_result(value)?;
-        Timestamp::from_timestamp_micros(us).map(Micros).ok_or(FromSqlError::OutOfRange(us))
+        Timestamp::from_timestamp_micros(us)
+            .map(Micros)
+            .ok_or(FromSqlError::OutOfRange(us))
     }
 }
 
@@ -65,7 +75,11 @@ where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        value.as_str()?.parse().map(Parsed).map_err(FromSqlError::other)
+        value
+            .as_str()?
+            .parse()
+            .map(Parsed)
+            .map_err(FromSqlError::other)
     }
 }
 
@@ -80,8 +94,11 @@ impl ToSql for StoredZone {
 
 impl FromSql for StoredZone {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let json: serde_json::Value = serde_json::from_str(value.as_str()?).map_err(FromSqlError::other)?;
-        Zone::from_json(&json).map(StoredZone).map_err(FromSqlError::other)
+        let json: serde_json::Value =
+            serde_json::from_str(value.as_str()?).map_err(FromSqlError::other)?;
+        Zone::from_json(&json)
+            .map(StoredZone)
+            .map_err(FromSqlError::other)
     }
 }
 
@@ -99,7 +116,11 @@ pub(super) fn corrupt(column: usize, what: String) -> rusqlite::Error {
     #[derive(Debug, thiserror::Error)]
     #[error("{0}")]
     struct Corrupt(String);
-    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(Corrupt(what)))
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        Box::new(Corrupt(what)),
+    )
 }
 
 pub(super) fn account_id(row: &Row, idx: usize) -> rusqlite::Result<AccountId> {
@@ -118,7 +139,18 @@ pub(super) fn handle(row: &Row, idx: usize) -> rusqlite::Result<Handle> {
 /// query, so the indices can't drift apart.
 macro_rules! account_columns {
     ($t:literal) => {
-        concat!($t, ".id, ", $t, ".handle, ", $t, ".display_name, ", $t, ".role, ", $t, ".created_at")
+        concat!(
+            $t,
+            ".id, ",
+            $t,
+            ".handle, ",
+            $t,
+            ".display_name, ",
+            $t,
+            ".role, ",
+            $t,
+            ".created_at"
+        )
     };
 }
 pub(super) use account_columns;
@@ -136,7 +168,10 @@ pub(super) fn account(row: &Row, at: usize) -> rusqlite::Result<Account> {
 /// `lat, lon, accuracy_m, at`, from `at` on.
 pub(super) fn location(row: &Row, at: usize) -> rusqlite::Result<Location> {
     Ok(Location {
-        point: Point { lat: row.get(at)?, lon: row.get(at + 1)? },
+        point: Point {
+            lat: row.get(at)?,
+            lon: row.get(at + 1)?,
+        },
         accuracy_m: row.get(at + 2)?,
         at: time(row, at + 3)?,
     })
@@ -154,7 +189,20 @@ pub(super) fn maybe_location(row: &Row, at: usize) -> rusqlite::Result<Option<Lo
 /// the account aliased `$by` that marked it.
 macro_rules! mark_columns {
     ($m:literal, $by:literal) => {
-        concat!($m, ".status, ", $m, ".message, ", $m, ".origin, ", $m, ".marked_by, ", $m, ".at, ", $by, ".handle")
+        concat!(
+            $m,
+            ".status, ",
+            $m,
+            ".message, ",
+            $m,
+            ".origin, ",
+            $m,
+            ".marked_by, ",
+            $m,
+            ".at, ",
+            $by,
+            ".handle"
+        )
     };
 }
 pub(super) use mark_columns;
@@ -166,14 +214,18 @@ pub(super) fn current_mark(row: &Row, at: usize) -> rusqlite::Result<Option<Curr
     };
     let origin = match row.get_ref(at + 2)?.as_str()? {
         "own" => MarkOrigin::Own,
-        "on_behalf" => MarkOrigin::OnBehalf { by: account_id(row, at + 3)? },
+        "on_behalf" => MarkOrigin::OnBehalf {
+            by: account_id(row, at + 3)?,
+        },
         other => return Err(corrupt(at + 2, format!("unknown mark origin {other:?}"))),
     };
     Ok(Some(CurrentMark {
         status: status.0,
         message: row.get(at + 1)?,
         origin,
-        marked_by: row.get::<_, Option<String>>(at + 5)?.map(Handle::from_trusted),
+        marked_by: row
+            .get::<_, Option<String>>(at + 5)?
+            .map(Handle::from_trusted),
         at: time(row, at + 4)?,
     }))
 }

@@ -1,6 +1,9 @@
 //! Crises, and who was asked about them.
 
-use super::convert::{Micros, Parsed, StoredZone, Violation, account_id, current_mark, mark_columns, missing_is, time, violation};
+use super::convert::{
+    Micros, Parsed, StoredZone, Violation, account_id, current_mark, mark_columns, missing_is,
+    time, violation,
+};
 use crate::{Prompt, Result, StoreError};
 use entraide_core::{AccountId, Crisis, CrisisId, CrisisKind, CrisisStatus, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -59,8 +62,15 @@ pub(super) fn create_crisis(conn: &Connection, c: Crisis) -> Result<()> {
 }
 
 pub(super) fn crisis_by_id(conn: &Connection, id: CrisisId) -> Result<Option<Crisis>> {
-    let sql = concat!("SELECT ", crisis_columns!(), " FROM crises c WHERE c.id = ?1");
-    Ok(conn.prepare_cached(sql)?.query_row([id.0], crisis).optional()?)
+    let sql = concat!(
+        "SELECT ",
+        crisis_columns!(),
+        " FROM crises c WHERE c.id = ?1"
+    );
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row([id.0], crisis)
+        .optional()?)
 }
 
 /// Newest first (creation time, then id).
@@ -72,11 +82,19 @@ pub(super) fn crises(conn: &Connection, status: Option<CrisisStatus>) -> Result<
                 crisis_columns!(),
                 " FROM crises c WHERE c.status = ?1 ORDER BY c.created_at DESC, c.id DESC"
             );
-            conn.prepare_cached(sql)?.query_map([status.as_str()], crisis)?.collect::<rusqlite::Result<_>>()
+            conn.prepare_cached(sql)?
+                .query_map([status.as_str()], crisis)?
+                .collect::<rusqlite::Result<_>>()
         }
         None => {
-            let sql = concat!("SELECT ", crisis_columns!(), " FROM crises c ORDER BY c.created_at DESC, c.id DESC");
-            conn.prepare_cached(sql)?.query_map([], crisis)?.collect::<rusqlite::Result<_>>()
+            let sql = concat!(
+                "SELECT ",
+                crisis_columns!(),
+                " FROM crises c ORDER BY c.created_at DESC, c.id DESC"
+            );
+            conn.prepare_cached(sql)?
+                .query_map([], crisis)?
+                .collect::<rusqlite::Result<_>>()
         }
     };
     Ok(rows?)
@@ -90,13 +108,17 @@ pub(super) fn set_crisis_status(
     at: Timestamp,
 ) -> Result<()> {
     let moved = conn
-        .prepare_cached("UPDATE crises SET status = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?2")?
+        .prepare_cached(
+            "UPDATE crises SET status = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?2",
+        )?
         .execute(params![id.0, from.as_str(), to.as_str(), Micros(at)])?;
     if moved == 1 {
         return Ok(());
     }
-    let now: Option<Parsed<CrisisStatus>> =
-        conn.prepare_cached("SELECT status FROM crises WHERE id = ?1")?.query_row([id.0], |r| r.get(0)).optional()?;
+    let now: Option<Parsed<CrisisStatus>> = conn
+        .prepare_cached("SELECT status FROM crises WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))
+        .optional()?;
     match now {
         None => Err(StoreError::NotFound("crisis")),
         Some(Parsed(now)) => Err(StoreError::Conflict(format!(
@@ -108,13 +130,22 @@ pub(super) fn set_crisis_status(
 }
 
 /// In the order given, each account once.
-pub(super) fn add_prompts(conn: &Connection, crisis: CrisisId, accounts: &[AccountId], at: Timestamp) -> Result<Vec<AccountId>> {
+pub(super) fn add_prompts(
+    conn: &Connection,
+    crisis: CrisisId,
+    accounts: &[AccountId],
+    at: Timestamp,
+) -> Result<Vec<AccountId>> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO prompts (crisis_id, account_id, asked_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
     )?;
     let mut new = Vec::new();
     for &account in accounts {
-        if insert.execute(params![crisis.0, account.0, Micros(at)]).map_err(missing_is("crisis or account"))? == 1 {
+        if insert
+            .execute(params![crisis.0, account.0, Micros(at)])
+            .map_err(missing_is("crisis or account"))?
+            == 1
+        {
             new.push(account);
         }
     }

@@ -6,7 +6,12 @@ use crate::{IdempotencyClaim, IdempotencyKey, Result, StoreError, StoredResponse
 use entraide_core::Timestamp;
 use rusqlite::{Connection, params};
 
-pub(super) fn claim(conn: &Connection, key: &IdempotencyKey, fingerprint: [u8; 32], now: Timestamp) -> Result<IdempotencyClaim> {
+pub(super) fn claim(
+    conn: &Connection,
+    key: &IdempotencyKey,
+    fingerprint: [u8; 32],
+    now: Timestamp,
+) -> Result<IdempotencyClaim> {
     let inserted = conn
         .prepare_cached(
             "INSERT INTO idempotency (scope, key, fingerprint, state, created_at)
@@ -39,13 +44,23 @@ pub(super) fn claim(conn: &Connection, key: &IdempotencyKey, fingerprint: [u8; 3
     Ok(claim)
 }
 
-pub(super) fn complete(conn: &Connection, key: &IdempotencyKey, response: &StoredResponse) -> Result<()> {
+pub(super) fn complete(
+    conn: &Connection,
+    key: &IdempotencyKey,
+    response: &StoredResponse,
+) -> Result<()> {
     let updated = conn
         .prepare_cached(
             "UPDATE idempotency SET state = 'completed', status = ?3, content_type = ?4, body = ?5
              WHERE scope = ?1 AND key = ?2",
         )?
-        .execute(params![key.scope, key.key, response.status, response.content_type, response.body])?;
+        .execute(params![
+            key.scope,
+            key.key,
+            response.status,
+            response.content_type,
+            response.body
+        ])?;
     if updated == 0 {
         return Err(StoreError::NotFound("idempotency key"));
     }
@@ -54,13 +69,21 @@ pub(super) fn complete(conn: &Connection, key: &IdempotencyKey, response: &Store
 
 /// Only a claim still in progress is released: a stored response must keep being replayed.
 pub(super) fn release(conn: &Connection, key: &IdempotencyKey) -> Result<()> {
-    conn.prepare_cached("DELETE FROM idempotency WHERE scope = ?1 AND key = ?2 AND state = 'in_progress'")?
-        .execute(params![key.scope, key.key])?;
+    conn.prepare_cached(
+        "DELETE FROM idempotency WHERE scope = ?1 AND key = ?2 AND state = 'in_progress'",
+    )?
+    .execute(params![key.scope, key.key])?;
     Ok(())
 }
 
-pub(super) fn purge(conn: &Connection, now: Timestamp, idempotency_before: Timestamp) -> Result<()> {
-    conn.prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")?.execute([Micros(now)])?;
-    conn.prepare_cached("DELETE FROM idempotency WHERE created_at < ?1")?.execute([Micros(idempotency_before)])?;
+pub(super) fn purge(
+    conn: &Connection,
+    now: Timestamp,
+    idempotency_before: Timestamp,
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")?
+        .execute([Micros(now)])?;
+    conn.prepare_cached("DELETE FROM idempotency WHERE created_at < ?1")?
+        .execute([Micros(idempotency_before)])?;
     Ok(())
 }

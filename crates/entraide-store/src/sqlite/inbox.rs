@@ -9,11 +9,20 @@ use crate::{InboxItem, Result};
 use entraide_core::{AccountId, CrisisId, Event, Timestamp};
 use rusqlite::{Connection, params};
 
-pub(super) fn notify(conn: &Connection, recipients: &[AccountId], event: &Event, at: Timestamp) -> Result<()> {
-    let json = serde_json::to_string(event).map_err(|e| crate::StoreError::Backend(e.to_string()))?;
-    let mut insert = conn.prepare_cached("INSERT INTO notifications (account_id, event, at) VALUES (?1, ?2, ?3)")?;
+pub(super) fn notify(
+    conn: &Connection,
+    recipients: &[AccountId],
+    event: &Event,
+    at: Timestamp,
+) -> Result<()> {
+    let json =
+        serde_json::to_string(event).map_err(|e| crate::StoreError::Backend(e.to_string()))?;
+    let mut insert = conn
+        .prepare_cached("INSERT INTO notifications (account_id, event, at) VALUES (?1, ?2, ?3)")?;
     for recipient in recipients {
-        insert.execute(params![recipient.0, json, Micros(at)]).map_err(missing_is("account"))?;
+        insert
+            .execute(params![recipient.0, json, Micros(at)])
+            .map_err(missing_is("account"))?;
     }
     Ok(())
 }
@@ -46,7 +55,11 @@ pub(super) fn inbox(conn: &Connection, account: AccountId, limit: u32) -> Result
         let at = time(r, 0)?;
         let event = match r.get::<_, Option<String>>(1)? {
             Some(json) => serde_json::from_str(&json).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+                rusqlite::Error::FromSqlConversionFailure(
+                    1,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
             })?,
             None => Event::ContactStatus {
                 crisis_id: CrisisId(r.get(2)?),

@@ -10,8 +10,11 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "init", sql: include_str!("../../migrations/sqlite/0001_init.sql") }];
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("../../migrations/sqlite/0001_init.sql"),
+}];
 
 /// Applies the migrations this database lacks, each in its own transaction.
 ///
@@ -28,7 +31,11 @@ pub(super) fn apply(conn: &mut Connection) -> Result<()> {
              applied_at INTEGER NOT NULL
          ) STRICT",
     )?;
-    let current: i64 = tx.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    let current: i64 = tx.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
     tx.commit()?;
     if current > known {
         // Running an older build on a newer schema could write rows the newer one can't read.
@@ -38,17 +45,23 @@ pub(super) fn apply(conn: &mut Connection) -> Result<()> {
     }
     for m in MIGRATIONS {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let applied: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)", [m.version], |r| {
-                r.get(0)
-            })?;
+        let applied: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+            [m.version],
+            |r| r.get(0),
+        )?;
         if !applied {
-            tx.execute_batch(m.sql).map_err(|e| StoreError::Backend(format!("migration {}: {e}", m.name)))?;
+            tx.execute_batch(m.sql)
+                .map_err(|e| StoreError::Backend(format!("migration {}: {e}", m.name)))?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                 rusqlite::params![m.version, m.name, chrono::Utc::now().timestamp_micros()],
             )?;
-            tracing::info!(version = m.version, name = m.name, "sqlite: applied migration");
+            tracing::info!(
+                version = m.version,
+                name = m.name,
+                "sqlite: applied migration"
+            );
         }
         tx.commit()?;
     }

@@ -18,12 +18,14 @@ mod writer;
 
 use crate::group_commit::{self, Queue};
 use crate::{
-    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim, IdempotencyKey,
-    InboxItem, MarkEvent, MarkWrite, NeedHelp, NewAccount, NewSession, Prompt, Result, Session, Store, StoreError,
-    StoredResponse, WriteStats,
+    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim,
+    IdempotencyKey, InboxItem, MarkEvent, MarkWrite, NeedHelp, NewAccount, NewSession, Prompt,
+    Result, Session, Store, StoreError, StoredResponse, WriteStats,
 };
 use async_trait::async_trait;
-use entraide_core::{AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp};
+use entraide_core::{
+    AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp,
+};
 use entraide_geo::{BBox, Zone};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::Connection;
@@ -36,8 +38,8 @@ use writer::{Job, Write};
 /// beside a server) before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Reads run on blocking threads; more connections than cores would only queue inside
-/// SQLite instead of here.
+/// Read connections. Once pages are cached a read is CPU work: a few connections keep two
+/// cores busy, more would only have more threads contend for them.
 const READERS: u32 = 4;
 
 /// Writes waiting for the writer: two full batches, so the next batch is ready while one
@@ -46,6 +48,10 @@ const QUEUE_CAPACITY: usize = 2 * group_commit::MAX_BATCH;
 
 /// Prepared statements each connection keeps: more than the store has queries.
 const STATEMENT_CACHE: usize = 64;
+
+/// The writer's page cache, in KiB (negative, as `PRAGMA cache_size` takes it): the pages
+/// of the tables marks touch, so a batch rarely reads from disk.
+const WRITER_CACHE_KIB: i64 = -64 * 1024;
 
 pub struct SqliteStore {
     writes: Queue<Write, Result<()>>,
@@ -63,19 +69,30 @@ impl SqliteStore {
     }
 
     fn open_blocking(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Backend(format!("cannot create the data directory {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Backend(format!(
+                "cannot create the data directory {}: {e}",
+                dir.display()
+            ))
+        })?;
         let path = dir.join("entraide.db");
         let mut conn = Connection::open(&path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Backend(format!("{} cannot use WAL mode (got {mode})", path.display())));
+            return Err(StoreError::Backend(format!(
+                "{} cannot use WAL mode (got {mode})",
+                path.display()
+            )));
         }
         // FULL: in WAL mode, NORMAL may lose the last commits on power loss, and a mark is
         // acknowledged as durable.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Each write's savepoint copies the pages it changes: keep those copies in memory.
+        conn.pragma_update(None, "temp_store", "memory")?;
+        conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         migrate::apply(&mut conn)?;
 
@@ -94,13 +111,22 @@ impl SqliteStore {
         let stats = Arc::new(writer::Stats::default());
         writer::spawn(conn, batches, Arc::clone(&stats))
             .map_err(|e| StoreError::Backend(format!("starting the writer thread: {e}")))?;
-        Ok(Self { writes, reads, stats })
+        Ok(Self {
+            writes,
+            reads,
+            stats,
+        })
     }
 
-    async fn read<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> Result<T> + Send + 'static) -> Result<T> {
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
         let pool = self.reads.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = pool.get().map_err(|e| StoreError::Backend(format!("no read connection: {e}")))?;
+            let conn = pool
+                .get()
+                .map_err(|e| StoreError::Backend(format!("no read connection: {e}")))?;
             f(&conn)
         })
         .await
@@ -120,8 +146,13 @@ impl SqliteStore {
             let _ = result_tx.send(f(conn)?);
             Ok(())
         });
-        self.writes.submit(Write { job, is_mark }).await.map_err(|e| StoreError::Backend(e.to_string()))??;
-        result_rx.try_recv().map_err(|_| StoreError::Backend("the writer committed a write but lost its result".into()))
+        self.writes
+            .submit(Write { job, is_mark })
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))??;
+        result_rx.try_recv().map_err(|_| {
+            StoreError::Backend("the writer committed a write but lost its result".into())
+        })
     }
 }
 
@@ -136,7 +167,8 @@ impl Store for SqliteStore {
     }
 
     async fn create_account(&self, account: NewAccount) -> Result<Account> {
-        self.write(false, move |c| accounts::create_account(c, account)).await
+        self.write(false, move |c| accounts::create_account(c, account))
+            .await
     }
 
     async fn account(&self, id: AccountId) -> Result<Option<Account>> {
@@ -145,33 +177,45 @@ impl Store for SqliteStore {
 
     async fn account_by_handle(&self, handle: &Handle) -> Result<Option<(Account, String)>> {
         let handle = handle.clone();
-        self.read(move |c| accounts::account_by_handle(c, &handle)).await
+        self.read(move |c| accounts::account_by_handle(c, &handle))
+            .await
     }
 
     async fn create_session(&self, session: NewSession) -> Result<()> {
-        self.write(false, move |c| accounts::create_session(c, session)).await
+        self.write(false, move |c| accounts::create_session(c, session))
+            .await
     }
 
     async fn session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>> {
         let token_hash = *token_hash;
-        self.read(move |c| accounts::session(c, token_hash, now)).await
+        self.read(move |c| accounts::session(c, token_hash, now))
+            .await
     }
 
     async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()> {
         let token_hash = *token_hash;
-        self.write(false, move |c| accounts::delete_session(c, token_hash)).await
+        self.write(false, move |c| accounts::delete_session(c, token_hash))
+            .await
     }
 
-    async fn request_contact(&self, from: AccountId, to: AccountId, at: Timestamp) -> Result<ContactState> {
-        self.write(false, move |c| accounts::request_contact(c, from, to, at)).await
+    async fn request_contact(
+        &self,
+        from: AccountId,
+        to: AccountId,
+        at: Timestamp,
+    ) -> Result<ContactState> {
+        self.write(false, move |c| accounts::request_contact(c, from, to, at))
+            .await
     }
 
     async fn accept_contact(&self, me: AccountId, other: AccountId, at: Timestamp) -> Result<()> {
-        self.write(false, move |c| accounts::accept_contact(c, me, other, at)).await
+        self.write(false, move |c| accounts::accept_contact(c, me, other, at))
+            .await
     }
 
     async fn remove_contact(&self, me: AccountId, other: AccountId) -> Result<bool> {
-        self.write(false, move |c| accounts::remove_contact(c, me, other)).await
+        self.write(false, move |c| accounts::remove_contact(c, me, other))
+            .await
     }
 
     async fn contacts(&self, me: AccountId) -> Result<Vec<Contact>> {
@@ -179,31 +223,43 @@ impl Store for SqliteStore {
     }
 
     async fn mutual_contact_ids(&self, me: AccountId) -> Result<Vec<AccountId>> {
-        self.read(move |c| accounts::mutual_contact_ids(c, me)).await
+        self.read(move |c| accounts::mutual_contact_ids(c, me))
+            .await
     }
 
     async fn are_mutual_contacts(&self, a: AccountId, b: AccountId) -> Result<bool> {
-        self.read(move |c| accounts::are_mutual_contacts(c, a, b)).await
+        self.read(move |c| accounts::are_mutual_contacts(c, a, b))
+            .await
     }
 
     async fn record_location(&self, account: AccountId, location: Location) -> Result<()> {
-        self.write(false, move |c| places::record_location(c, account, location)).await
+        self.write(false, move |c| {
+            places::record_location(c, account, location)
+        })
+        .await
     }
 
     async fn latest_location(&self, account: AccountId) -> Result<Option<Location>> {
-        self.read(move |c| places::latest_location(c, account)).await
+        self.read(move |c| places::latest_location(c, account))
+            .await
     }
 
     async fn set_home(&self, account: AccountId, home: Option<Zone>) -> Result<()> {
-        self.write(false, move |c| places::set_home(c, account, home)).await
+        self.write(false, move |c| places::set_home(c, account, home))
+            .await
     }
 
     async fn home(&self, account: AccountId) -> Result<Option<Zone>> {
         self.read(move |c| places::home(c, account)).await
     }
 
-    async fn latest_locations_in(&self, bbox: BBox, since: Timestamp) -> Result<Vec<(AccountId, Location)>> {
-        self.read(move |c| places::latest_locations_in(c, bbox, since)).await
+    async fn latest_locations_in(
+        &self,
+        bbox: BBox,
+        since: Timestamp,
+    ) -> Result<Vec<(AccountId, Location)>> {
+        self.read(move |c| places::latest_locations_in(c, bbox, since))
+            .await
     }
 
     async fn homes_in(&self, bbox: BBox) -> Result<Vec<(AccountId, Zone)>> {
@@ -212,7 +268,8 @@ impl Store for SqliteStore {
 
     async fn create_crisis(&self, crisis: &Crisis) -> Result<()> {
         let crisis = crisis.clone();
-        self.write(false, move |c| crises::create_crisis(c, crisis)).await
+        self.write(false, move |c| crises::create_crisis(c, crisis))
+            .await
     }
 
     async fn crisis(&self, id: CrisisId) -> Result<Option<Crisis>> {
@@ -223,13 +280,30 @@ impl Store for SqliteStore {
         self.read(move |c| crises::crises(c, status)).await
     }
 
-    async fn set_crisis_status(&self, id: CrisisId, from: CrisisStatus, to: CrisisStatus, at: Timestamp) -> Result<()> {
-        self.write(false, move |c| crises::set_crisis_status(c, id, from, to, at)).await
+    async fn set_crisis_status(
+        &self,
+        id: CrisisId,
+        from: CrisisStatus,
+        to: CrisisStatus,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.write(false, move |c| {
+            crises::set_crisis_status(c, id, from, to, at)
+        })
+        .await
     }
 
-    async fn add_prompts(&self, crisis: CrisisId, accounts: &[AccountId], at: Timestamp) -> Result<Vec<AccountId>> {
+    async fn add_prompts(
+        &self,
+        crisis: CrisisId,
+        accounts: &[AccountId],
+        at: Timestamp,
+    ) -> Result<Vec<AccountId>> {
         let accounts = accounts.to_vec();
-        self.write(false, move |c| crises::add_prompts(c, crisis, &accounts, at)).await
+        self.write(false, move |c| {
+            crises::add_prompts(c, crisis, &accounts, at)
+        })
+        .await
     }
 
     async fn prompted(&self, crisis: CrisisId) -> Result<Vec<AccountId>> {
@@ -245,11 +319,17 @@ impl Store for SqliteStore {
     }
 
     async fn mark_history(&self, crisis: CrisisId, account: AccountId) -> Result<Vec<MarkEvent>> {
-        self.read(move |c| safety::mark_history(c, crisis, account)).await
+        self.read(move |c| safety::mark_history(c, crisis, account))
+            .await
     }
 
-    async fn contact_statuses(&self, crisis: CrisisId, me: AccountId) -> Result<Vec<ContactStatus>> {
-        self.read(move |c| safety::contact_statuses(c, crisis, me)).await
+    async fn contact_statuses(
+        &self,
+        crisis: CrisisId,
+        me: AccountId,
+    ) -> Result<Vec<ContactStatus>> {
+        self.read(move |c| safety::contact_statuses(c, crisis, me))
+            .await
     }
 
     async fn crisis_stats(&self, crisis: CrisisId) -> Result<CrisisStats> {
@@ -262,7 +342,8 @@ impl Store for SqliteStore {
 
     async fn notify(&self, recipients: &[AccountId], event: &Event, at: Timestamp) -> Result<()> {
         let (recipients, event) = (recipients.to_vec(), event.clone());
-        self.write(false, move |c| inbox::notify(c, &recipients, &event, at)).await
+        self.write(false, move |c| inbox::notify(c, &recipients, &event, at))
+            .await
     }
 
     async fn inbox(&self, account: AccountId, limit: u32) -> Result<Vec<InboxItem>> {
@@ -276,20 +357,32 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> Result<IdempotencyClaim> {
         let (key, fingerprint) = (key.clone(), *fingerprint);
-        self.write(false, move |c| idempotency::claim(c, &key, fingerprint, now)).await
+        self.write(false, move |c| {
+            idempotency::claim(c, &key, fingerprint, now)
+        })
+        .await
     }
 
-    async fn complete_idempotency_key(&self, key: &IdempotencyKey, response: &StoredResponse) -> Result<()> {
+    async fn complete_idempotency_key(
+        &self,
+        key: &IdempotencyKey,
+        response: &StoredResponse,
+    ) -> Result<()> {
         let (key, response) = (key.clone(), response.clone());
-        self.write(false, move |c| idempotency::complete(c, &key, &response)).await
+        self.write(false, move |c| idempotency::complete(c, &key, &response))
+            .await
     }
 
     async fn release_idempotency_key(&self, key: &IdempotencyKey) -> Result<()> {
         let key = key.clone();
-        self.write(false, move |c| idempotency::release(c, &key)).await
+        self.write(false, move |c| idempotency::release(c, &key))
+            .await
     }
 
     async fn purge(&self, now: Timestamp, idempotency_before: Timestamp) -> Result<()> {
-        self.write(false, move |c| idempotency::purge(c, now, idempotency_before)).await
+        self.write(false, move |c| {
+            idempotency::purge(c, now, idempotency_before)
+        })
+        .await
     }
 }

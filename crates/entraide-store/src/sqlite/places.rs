@@ -7,10 +7,18 @@ use entraide_geo::{BBox, Zone};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) fn record_location(conn: &Connection, account: AccountId, l: Location) -> Result<()> {
-    let row = params![account.0, l.point.lat, l.point.lon, l.accuracy_m, Micros(l.at)];
-    conn.prepare_cached("INSERT INTO locations (account_id, lat, lon, accuracy_m, at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(row)
-        .map_err(missing_is("account"))?;
+    let row = params![
+        account.0,
+        l.point.lat,
+        l.point.lon,
+        l.accuracy_m,
+        Micros(l.at)
+    ];
+    conn.prepare_cached(
+        "INSERT INTO locations (account_id, lat, lon, accuracy_m, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(row)
+    .map_err(missing_is("account"))?;
     // A fix that reaches us late (a phone back online) joins the history but does not move
     // the person back to where they were.
     conn.prepare_cached(
@@ -25,29 +33,37 @@ pub(super) fn record_location(conn: &Connection, account: AccountId, l: Location
 
 pub(super) fn latest_location(conn: &Connection, account: AccountId) -> Result<Option<Location>> {
     let found = conn
-        .prepare_cached("SELECT lat, lon, accuracy_m, at FROM latest_locations WHERE account_id = ?1")?
+        .prepare_cached(
+            "SELECT lat, lon, accuracy_m, at FROM latest_locations WHERE account_id = ?1",
+        )?
         .query_row([account.0], |r| location(r, 0))
         .optional()?;
     Ok(found)
 }
 
 /// Inclusive on every edge and on `since`.
-pub(super) fn latest_locations_in(conn: &Connection, b: BBox, since: Timestamp) -> Result<Vec<(AccountId, Location)>> {
+pub(super) fn latest_locations_in(
+    conn: &Connection,
+    b: BBox,
+    since: Timestamp,
+) -> Result<Vec<(AccountId, Location)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.account_id, l.lat, l.lon, l.accuracy_m, l.at
          FROM latest_locations_rtree r JOIN latest_locations l ON l.rowid = r.id
          WHERE r.max_lat >= ?1 AND r.min_lat <= ?3 AND r.max_lon >= ?2 AND r.min_lon <= ?4
            AND l.lat BETWEEN ?1 AND ?3 AND l.lon BETWEEN ?2 AND ?4 AND l.at >= ?5",
     )?;
-    let rows = stmt.query_map(params![b.min_lat, b.min_lon, b.max_lat, b.max_lon, Micros(since)], |r| {
-        Ok((account_id(r, 0)?, location(r, 1)?))
-    })?;
+    let rows = stmt.query_map(
+        params![b.min_lat, b.min_lon, b.max_lat, b.max_lon, Micros(since)],
+        |r| Ok((account_id(r, 0)?, location(r, 1)?)),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(super) fn set_home(conn: &Connection, account: AccountId, home: Option<Zone>) -> Result<()> {
     let Some(zone) = home else {
-        conn.prepare_cached("DELETE FROM homes WHERE account_id = ?1")?.execute([account.0])?;
+        conn.prepare_cached("DELETE FROM homes WHERE account_id = ?1")?
+            .execute([account.0])?;
         return Ok(());
     };
     let b = zone.bbox();

@@ -1,19 +1,32 @@
 //! Safety marks: the write behind "I'm safe", and what contacts and responders read of it.
 
-use super::convert::{Micros, Parsed, corrupt, current_mark, handle, mark_columns, maybe_location, missing_is, time};
-use crate::{ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkActionKind, MarkEvent, MarkWrite, NeedHelp, Result, StoreError};
+use super::convert::{
+    Micros, Parsed, corrupt, current_mark, handle, mark_columns, maybe_location, missing_is,
+    stored_time, time,
+};
+use crate::{
+    ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkActionKind, MarkEvent, MarkWrite,
+    NeedHelp, Result, StoreError,
+};
 use entraide_core::{AccountId, CrisisId, Handle, MarkOrigin, SafetyMark, SafetyStatus};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-fn standing(conn: &Connection, crisis: CrisisId, account: AccountId) -> Result<Option<CurrentMark>> {
+fn standing(
+    conn: &Connection,
+    crisis: CrisisId,
+    account: AccountId,
+) -> Result<Option<CurrentMark>> {
     let sql = concat!(
         "SELECT ",
         mark_columns!("m", "b"),
         " FROM safety_marks m LEFT JOIN accounts b ON b.id = m.marked_by
          WHERE m.crisis_id = ?1 AND m.account_id = ?2"
     );
-    let found = conn.prepare_cached(sql)?.query_row([crisis.0, account.0], |r| current_mark(r, 0)).optional()?;
+    let found = conn
+        .prepare_cached(sql)?
+        .query_row([crisis.0, account.0], |r| current_mark(r, 0))
+        .optional()?;
     Ok(found.flatten())
 }
 
@@ -29,7 +42,15 @@ fn put(conn: &Connection, w: &MarkWrite, mark: &SafetyMark) -> Result<()> {
          SET status = excluded.status, message = excluded.message, origin = excluded.origin,
              marked_by = excluded.marked_by, at = excluded.at",
     )?
-    .execute(params![w.crisis.0, w.account.0, mark.status.as_str(), mark.message, origin, by, Micros(mark.at)])?;
+    .execute(params![
+        w.crisis.0,
+        w.account.0,
+        mark.status.as_str(),
+        mark.message,
+        origin,
+        by,
+        Micros(mark.at)
+    ])?;
     Ok(())
 }
 
@@ -59,35 +80,76 @@ fn append_history(
 }
 
 fn rule_view(m: &CurrentMark) -> SafetyMark {
-    SafetyMark { status: m.status, message: m.message.clone(), origin: m.origin, at: m.at }
+    SafetyMark {
+        status: m.status,
+        message: m.message.clone(),
+        origin: m.origin,
+        at: m.at,
+    }
 }
 
 /// Applies one safety action atomically with the read of the mark it depends on (the
 /// caller runs it inside the write's savepoint), and returns the mark that now stands.
 pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark>> {
+    // Compared and returned as stored, so the mark returned (and told to contacts) is the
+    // one that later reads give back.
+    let w = MarkWrite {
+        at: stored_time(w.at),
+        ..w
+    };
     let current = standing(conn, w.crisis, w.account)?;
     let current_rule = current.as_ref().map(rule_view);
     match &w.action {
         MarkAction::Own { status, message } => {
-            append_history(conn, &w, MarkActionKind::Own, Some(*status), message.as_deref(), None)?;
+            append_history(
+                conn,
+                &w,
+                MarkActionKind::Own,
+                Some(*status),
+                message.as_deref(),
+                None,
+            )?;
             // Someone who answers without having been asked (a link shared by a friend)
             // counts among those asked, so the counts add up.
             conn.prepare_cached(
                 "INSERT INTO prompts (crisis_id, account_id, asked_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
             )?
             .execute(params![w.crisis.0, w.account.0, Micros(w.at)])?;
-            let mark = SafetyMark { status: *status, message: message.clone(), origin: MarkOrigin::Own, at: w.at };
+            let mark = SafetyMark {
+                status: *status,
+                message: message.clone(),
+                origin: MarkOrigin::Own,
+                at: w.at,
+            };
             if !mark.supersedes(current_rule.as_ref()) {
                 return Ok(current);
             }
             put(conn, &w, &mark)?;
-            Ok(Some(CurrentMark { status: mark.status, message: mark.message, origin: mark.origin, marked_by: None, at: mark.at }))
+            Ok(Some(CurrentMark {
+                status: mark.status,
+                message: mark.message,
+                origin: mark.origin,
+                marked_by: None,
+                at: mark.at,
+            }))
         }
         MarkAction::OnBehalf { by, status } => {
             SafetyMark::on_behalf_allowed(*status, current_rule.as_ref())
                 .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
-            append_history(conn, &w, MarkActionKind::OnBehalf, Some(*status), None, Some(*by))?;
-            let mark = SafetyMark { status: *status, message: None, origin: MarkOrigin::OnBehalf { by: *by }, at: w.at };
+            append_history(
+                conn,
+                &w,
+                MarkActionKind::OnBehalf,
+                Some(*status),
+                None,
+                Some(*by),
+            )?;
+            let mark = SafetyMark {
+                status: *status,
+                message: None,
+                origin: MarkOrigin::OnBehalf { by: *by },
+                at: w.at,
+            };
             if !mark.supersedes(current_rule.as_ref()) {
                 return Ok(current);
             }
@@ -106,20 +168,42 @@ pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark
             }))
         }
         MarkAction::Confirm => {
-            let Some(on_behalf) = current.filter(|c| matches!(c.origin, MarkOrigin::OnBehalf { .. })) else {
+            let Some(on_behalf) =
+                current.filter(|c| matches!(c.origin, MarkOrigin::OnBehalf { .. }))
+            else {
                 return Err(StoreError::NotFound("mark to confirm"));
             };
-            let mark = SafetyMark { status: on_behalf.status, message: on_behalf.message, origin: MarkOrigin::Own, at: w.at };
+            let mark = SafetyMark {
+                status: on_behalf.status,
+                message: on_behalf.message,
+                origin: MarkOrigin::Own,
+                at: w.at,
+            };
             put(conn, &w, &mark)?;
-            append_history(conn, &w, MarkActionKind::Confirm, Some(mark.status), mark.message.as_deref(), None)?;
-            Ok(Some(CurrentMark { status: mark.status, message: mark.message, origin: mark.origin, marked_by: None, at: mark.at }))
+            append_history(
+                conn,
+                &w,
+                MarkActionKind::Confirm,
+                Some(mark.status),
+                mark.message.as_deref(),
+                None,
+            )?;
+            Ok(Some(CurrentMark {
+                status: mark.status,
+                message: mark.message,
+                origin: mark.origin,
+                marked_by: None,
+                at: mark.at,
+            }))
         }
         MarkAction::Reject => {
             if !current.is_some_and(|c| matches!(c.origin, MarkOrigin::OnBehalf { .. })) {
                 return Err(StoreError::NotFound("mark to reject"));
             }
-            conn.prepare_cached("DELETE FROM safety_marks WHERE crisis_id = ?1 AND account_id = ?2")?
-                .execute([w.crisis.0, w.account.0])?;
+            conn.prepare_cached(
+                "DELETE FROM safety_marks WHERE crisis_id = ?1 AND account_id = ?2",
+            )?
+            .execute([w.crisis.0, w.account.0])?;
             append_history(conn, &w, MarkActionKind::Reject, None, None, None)?;
             Ok(None)
         }
@@ -127,7 +211,11 @@ pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark
 }
 
 /// Oldest first, by the time each action was taken (then by arrival).
-pub(super) fn mark_history(conn: &Connection, crisis: CrisisId, account: AccountId) -> Result<Vec<MarkEvent>> {
+pub(super) fn mark_history(
+    conn: &Connection,
+    crisis: CrisisId,
+    account: AccountId,
+) -> Result<Vec<MarkEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT action, status, message, actor, at FROM safety_history
          WHERE crisis_id = ?1 AND account_id = ?2
@@ -148,7 +236,11 @@ pub(super) fn mark_history(conn: &Connection, crisis: CrisisId, account: Account
 }
 
 /// My mutual contacts only, sorted by display name then handle (code-point order).
-pub(super) fn contact_statuses(conn: &Connection, crisis: CrisisId, me: AccountId) -> Result<Vec<ContactStatus>> {
+pub(super) fn contact_statuses(
+    conn: &Connection,
+    crisis: CrisisId,
+    me: AccountId,
+) -> Result<Vec<ContactStatus>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.handle, a.display_name, m.status, m.message, m.at, b.handle
          FROM contacts c
@@ -172,19 +264,20 @@ pub(super) fn contact_statuses(conn: &Connection, crisis: CrisisId, me: AccountI
 }
 
 pub(super) fn crisis_stats(conn: &Connection, crisis: CrisisId) -> Result<CrisisStats> {
-    // One statement, so the four counts come from one snapshot.
     let stats = conn
         .prepare_cached(
-            "SELECT
-                 (SELECT count(*) FROM safety_marks WHERE crisis_id = ?1 AND status = 'safe'),
-                 (SELECT count(*) FROM safety_marks WHERE crisis_id = ?1 AND status = 'need_help'),
-                 (SELECT count(*) FROM safety_marks WHERE crisis_id = ?1 AND status = 'not_in_area'),
-                 (SELECT count(*) FROM prompts WHERE crisis_id = ?1)",
+            "SELECT safe, need_help, not_in_area, asked FROM crisis_counts WHERE crisis_id = ?1",
         )?
         .query_row([crisis.0], |r| {
-            Ok(CrisisStats { safe: r.get(0)?, need_help: r.get(1)?, not_in_area: r.get(2)?, asked: r.get(3)? })
-        })?;
-    Ok(stats)
+            Ok(CrisisStats {
+                safe: r.get(0)?,
+                need_help: r.get(1)?,
+                not_in_area: r.get(2)?,
+                asked: r.get(3)?,
+            })
+        })
+        .optional()?;
+    Ok(stats.unwrap_or_default())
 }
 
 /// Longest waiting first (time of the mark, then handle).

@@ -29,18 +29,27 @@ pub(super) struct Stats {
 
 impl Stats {
     pub fn snapshot(&self) -> WriteStats {
-        WriteStats { marks: self.marks.load(Ordering::Relaxed), commits: self.commits.load(Ordering::Relaxed) }
+        WriteStats {
+            marks: self.marks.load(Ordering::Relaxed),
+            commits: self.commits.load(Ordering::Relaxed),
+        }
     }
 }
 
 /// Starts the writer; it stops once every sender of the queue is gone, which closes the
-/// connection (and checkpoints the WAL).
-pub(super) fn spawn(conn: Connection, mut batches: WriteBatches, stats: Arc<Stats>) -> std::io::Result<()> {
-    std::thread::Builder::new().name("entraide-sqlite-writer".into()).spawn(move || {
-        while let Some(batch) = batches.blocking_next() {
-            commit_batch(&conn, batch, &stats);
-        }
-    })?;
+/// connection (and, the last one closed, checkpoints the WAL).
+pub(super) fn spawn(
+    conn: Connection,
+    mut batches: WriteBatches,
+    stats: Arc<Stats>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("entraide-sqlite-writer".into())
+        .spawn(move || {
+            while let Some(batch) = batches.blocking_next() {
+                commit_batch(&conn, batch, &stats);
+            }
+        })?;
     Ok(())
 }
 
@@ -53,7 +62,6 @@ fn commit_batch(conn: &Connection, batch: Vec<Pending<Write, Result<()>>>, stats
     if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {
         return fail_all(batch.into_iter().map(|p| p.reply), &e);
     }
-    let t0 = std::time::Instant::now(); let n = batch.len();
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut marks = 0;
     let mut batch = batch.into_iter();
@@ -68,15 +76,16 @@ fn commit_batch(conn: &Connection, batch: Vec<Pending<Write, Result<()>>>, stats
             // The transaction itself is broken (I/O error, disk full): nothing of it stands.
             Err(e) => {
                 rollback(conn);
-                let replies = outcomes.into_iter().map(|(r, _)| r).chain([reply]).chain(batch.map(|p| p.reply));
+                let replies = outcomes
+                    .into_iter()
+                    .map(|(r, _)| r)
+                    .chain([reply])
+                    .chain(batch.map(|p| p.reply));
                 return fail_all(replies, &e);
             }
         }
     }
-    let t1 = std::time::Instant::now();
-    let r = exec(conn, "COMMIT");
-    eprintln!("batch {n}: jobs {:?} commit {:?}", t1 - t0, t1.elapsed());
-    if let Err(e) = r {
+    if let Err(e) = exec(conn, "COMMIT") {
         rollback(conn);
         return fail_all(outcomes.into_iter().map(|(r, _)| r), &e);
     }

@@ -16,18 +16,35 @@ pub async fn accounts_are_found_by_id_and_by_handle_with_their_hash(store: DynSt
         }
     );
     assert_eq!(store.account(new.id).await.unwrap(), Some(account.clone()));
-    let (found, hash) = store.account_by_handle(&handle("marie")).await.unwrap().unwrap();
+    let (found, hash) = store
+        .account_by_handle(&handle("marie"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found, account);
     assert_eq!(hash, new.password_hash);
-    assert!(store.account_by_handle(&handle("nobody")).await.unwrap().is_none());
+    assert!(
+        store
+            .account_by_handle(&handle("nobody"))
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(store.account(AccountId::new()).await.unwrap().is_none());
 }
 
 pub async fn a_taken_handle_is_a_conflict(store: DynStore) {
     let first = person(&store, "marie", "Marie Dupont").await;
-    let err = store.create_account(new_account("marie", "Another Marie")).await.unwrap_err();
+    let err = store
+        .create_account(new_account("marie", "Another Marie"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    let (still, _) = store.account_by_handle(&handle("marie")).await.unwrap().unwrap();
+    let (still, _) = store
+        .account_by_handle(&handle("marie"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(still, first);
 }
 
@@ -46,14 +63,40 @@ pub async fn sessions_live_until_they_expire_or_are_deleted(store: DynStore) {
         .await
         .unwrap();
 
-    let session = store.session(&token_hash, t + secs(60)).await.unwrap().unwrap();
+    let session = store
+        .session(&token_hash, t + secs(60))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(session.account, marie);
     assert_eq!(session.csrf_token, "csrf-token");
     assert_eq!(session.expires_at, t + secs(3600));
-    assert!(store.session(&token_hash, t + secs(3600)).await.unwrap().is_none(), "expired at its expiry time");
-    assert!(store.session(&token_hash, t + secs(7200)).await.unwrap().is_none());
-    assert!(store.session(&[8u8; 32], t).await.unwrap().is_none(), "another token");
+    assert!(
+        store
+            .session(&token_hash, t + secs(3600))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired at its expiry time"
+    );
+    assert!(
+        store
+            .session(&token_hash, t + secs(7200))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store.session(&[8u8; 32], t).await.unwrap().is_none(),
+        "another token"
+    );
 
     store.delete_session(&token_hash).await.unwrap();
-    assert!(store.session(&token_hash, t + secs(60)).await.unwrap().is_none());
+    assert!(
+        store
+            .session(&token_hash, t + secs(60))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

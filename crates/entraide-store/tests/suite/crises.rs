@@ -51,10 +51,25 @@ pub async fn crises_are_listed_by_status_newest_first(store: DynStore) {
         store.create_crisis(c).await.unwrap();
     }
     let ids = |list: Vec<Crisis>| list.into_iter().map(|c| c.id).collect::<Vec<_>>();
-    assert_eq!(ids(store.crises(Some(CrisisStatus::Active)).await.unwrap()), [newest.id, oldest.id]);
-    assert_eq!(ids(store.crises(Some(CrisisStatus::Proposed)).await.unwrap()), [middle.id]);
-    assert!(store.crises(Some(CrisisStatus::Closed)).await.unwrap().is_empty());
-    assert_eq!(ids(store.crises(None).await.unwrap()), [newest.id, middle.id, oldest.id]);
+    assert_eq!(
+        ids(store.crises(Some(CrisisStatus::Active)).await.unwrap()),
+        [newest.id, oldest.id]
+    );
+    assert_eq!(
+        ids(store.crises(Some(CrisisStatus::Proposed)).await.unwrap()),
+        [middle.id]
+    );
+    assert!(
+        store
+            .crises(Some(CrisisStatus::Closed))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        ids(store.crises(None).await.unwrap()),
+        [newest.id, middle.id, oldest.id]
+    );
 }
 
 pub async fn a_status_moves_only_from_the_status_expected(store: DynStore) {
@@ -62,22 +77,57 @@ pub async fn a_status_moves_only_from_the_status_expected(store: DynStore) {
     let c = crisis(CrisisStatus::Proposed, t);
     store.create_crisis(&c).await.unwrap();
 
-    store.set_crisis_status(c.id, CrisisStatus::Proposed, CrisisStatus::Active, t + secs(5)).await.unwrap();
+    store
+        .set_crisis_status(
+            c.id,
+            CrisisStatus::Proposed,
+            CrisisStatus::Active,
+            t + secs(5),
+        )
+        .await
+        .unwrap();
     let found = store.crisis(c.id).await.unwrap().unwrap();
     assert_eq!(found.status, CrisisStatus::Active);
     assert_eq!(found.updated_at, t + secs(5));
     assert_eq!(found.created_at, t);
 
     // A second responder pressing "activate" on the page they loaded earlier.
-    let err = store.set_crisis_status(c.id, CrisisStatus::Proposed, CrisisStatus::Active, t + secs(6)).await.unwrap_err();
+    let err = store
+        .set_crisis_status(
+            c.id,
+            CrisisStatus::Proposed,
+            CrisisStatus::Active,
+            t + secs(6),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    let err = store.set_crisis_status(c.id, CrisisStatus::Proposed, CrisisStatus::Retracted, t + secs(6)).await.unwrap_err();
+    let err = store
+        .set_crisis_status(
+            c.id,
+            CrisisStatus::Proposed,
+            CrisisStatus::Retracted,
+            t + secs(6),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    assert_eq!(store.crisis(c.id).await.unwrap().unwrap().status, CrisisStatus::Active);
-    assert_eq!(store.crisis(c.id).await.unwrap().unwrap().updated_at, t + secs(5));
+    assert_eq!(
+        store.crisis(c.id).await.unwrap().unwrap().status,
+        CrisisStatus::Active
+    );
+    assert_eq!(
+        store.crisis(c.id).await.unwrap().unwrap().updated_at,
+        t + secs(5)
+    );
 
     let err = store
-        .set_crisis_status(CrisisId::new(), CrisisStatus::Proposed, CrisisStatus::Active, t)
+        .set_crisis_status(
+            CrisisId::new(),
+            CrisisStatus::Proposed,
+            CrisisStatus::Active,
+            t,
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
@@ -90,15 +140,36 @@ pub async fn people_are_prompted_once(store: DynStore) {
     let cleo = person(&store, "cleo", "Cléo").await;
     let t = now();
 
-    assert_eq!(store.add_prompts(c.id, &[ana.id, bob.id], t).await.unwrap(), [ana.id, bob.id]);
-    assert_eq!(store.add_prompts(c.id, &[bob.id, cleo.id, cleo.id], t + secs(1)).await.unwrap(), [cleo.id]);
-    assert!(store.add_prompts(c.id, &[ana.id], t + secs(2)).await.unwrap().is_empty());
-    assert_eq!(sorted(store.prompted(c.id).await.unwrap()), sorted(vec![ana.id, bob.id, cleo.id]));
+    assert_eq!(
+        store.add_prompts(c.id, &[ana.id, bob.id], t).await.unwrap(),
+        [ana.id, bob.id]
+    );
+    assert_eq!(
+        store
+            .add_prompts(c.id, &[bob.id, cleo.id, cleo.id], t + secs(1))
+            .await
+            .unwrap(),
+        [cleo.id]
+    );
+    assert!(
+        store
+            .add_prompts(c.id, &[ana.id], t + secs(2))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        sorted(store.prompted(c.id).await.unwrap()),
+        sorted(vec![ana.id, bob.id, cleo.id])
+    );
     assert_eq!(store.crisis_stats(c.id).await.unwrap().asked, 3);
 
     // Another crisis asks afresh.
     let other = active_crisis(&store).await;
-    assert_eq!(store.add_prompts(other.id, &[ana.id], t).await.unwrap(), [ana.id]);
+    assert_eq!(
+        store.add_prompts(other.id, &[ana.id], t).await.unwrap(),
+        [ana.id]
+    );
     assert_eq!(store.prompted(other.id).await.unwrap(), [ana.id]);
 }
 
@@ -109,9 +180,23 @@ pub async fn my_prompts_come_newest_first_with_my_answer(store: DynStore) {
     let unrelated = active_crisis(&store).await;
     let t = now();
     store.add_prompts(first.id, &[ana.id], t).await.unwrap();
-    store.add_prompts(second.id, &[ana.id], t + secs(60)).await.unwrap();
-    store.mark(answer(&first, &ana, SafetyStatus::Safe, t + secs(120))).await.unwrap();
-    store.mark(answer(&unrelated, &person(&store, "bob", "Bob").await, SafetyStatus::Safe, t)).await.unwrap();
+    store
+        .add_prompts(second.id, &[ana.id], t + secs(60))
+        .await
+        .unwrap();
+    store
+        .mark(answer(&first, &ana, SafetyStatus::Safe, t + secs(120)))
+        .await
+        .unwrap();
+    store
+        .mark(answer(
+            &unrelated,
+            &person(&store, "bob", "Bob").await,
+            SafetyStatus::Safe,
+            t,
+        ))
+        .await
+        .unwrap();
 
     let prompts = store.prompts_for(ana.id).await.unwrap();
     assert_eq!(prompts.len(), 2);

@@ -13,7 +13,8 @@ pub mod writes;
 
 use chrono::SubsecRound;
 use entraide_core::{
-    AccountId, Crisis, CrisisId, CrisisKind, CrisisStatus, Handle, Location, Role, SafetyStatus, Timestamp,
+    AccountId, Crisis, CrisisId, CrisisKind, CrisisStatus, Handle, Location, Role, SafetyStatus,
+    Timestamp,
 };
 use entraide_geo::{Point, Zone};
 use entraide_store::{Account, DynStore, MarkAction, MarkWrite, NewAccount};
@@ -44,7 +45,10 @@ pub fn new_account(handle_: &str, display_name: &str) -> NewAccount {
 }
 
 pub async fn person(store: &DynStore, handle_: &str, display_name: &str) -> Account {
-    store.create_account(new_account(handle_, display_name)).await.unwrap()
+    store
+        .create_account(new_account(handle_, display_name))
+        .await
+        .unwrap()
 }
 
 /// Makes `a` and `b` mutual contacts, by a request and an accept.
@@ -55,7 +59,10 @@ pub async fn befriend(store: &DynStore, a: &Account, b: &Account) {
 
 /// Around the Bataclan, in Paris's 11th arrondissement.
 pub fn paris_11th() -> Zone {
-    Zone::Circle { center: Point::new(2.3708, 48.8631).unwrap(), radius_m: 1500.0 }
+    Zone::Circle {
+        center: Point::new(2.3708, 48.8631).unwrap(),
+        radius_m: 1500.0,
+    }
 }
 
 pub fn at(lat: f64, lon: f64, accuracy_m: f64, when: Timestamp) -> Location {
@@ -85,15 +92,31 @@ pub async fn active_crisis(store: &DynStore) -> Crisis {
 }
 
 /// A person's own answer.
-pub fn answer(crisis: &Crisis, account: &Account, status: SafetyStatus, when: Timestamp) -> MarkWrite {
-    MarkWrite { crisis: crisis.id, account: account.id, action: MarkAction::Own { status, message: None }, at: when }
+pub fn answer(
+    crisis: &Crisis,
+    account: &Account,
+    status: SafetyStatus,
+    when: Timestamp,
+) -> MarkWrite {
+    MarkWrite {
+        crisis: crisis.id,
+        account: account.id,
+        action: MarkAction::Own {
+            status,
+            message: None,
+        },
+        at: when,
+    }
 }
 
 pub fn on_behalf(crisis: &Crisis, account: &Account, by: &Account, when: Timestamp) -> MarkWrite {
     MarkWrite {
         crisis: crisis.id,
         account: account.id,
-        action: MarkAction::OnBehalf { by: by.id, status: SafetyStatus::Safe },
+        action: MarkAction::OnBehalf {
+            by: by.id,
+            status: SafetyStatus::Safe,
+        },
         at: when,
     }
 }

@@ -9,7 +9,9 @@ async fn people(store: &DynStore, n: usize) -> Vec<Account> {
     let tasks: Vec<_> = (0..n)
         .map(|i| {
             let store = store.clone();
-            tokio::spawn(async move { person(&store, &format!("person{i:04}"), &format!("Person {i}")).await })
+            tokio::spawn(async move {
+                person(&store, &format!("person{i:04}"), &format!("Person {i}")).await
+            })
         })
         .collect();
     let mut accounts = Vec::with_capacity(n);
@@ -22,7 +24,11 @@ async fn people(store: &DynStore, n: usize) -> Vec<Account> {
 pub async fn concurrent_marks_are_all_acknowledged_and_share_commits(store: DynStore) {
     let c = active_crisis(&store).await;
     let everyone = people(&store, 500).await;
-    assert_eq!(store.write_stats().marks, 0, "only safety marks are counted");
+    assert_eq!(
+        store.write_stats().marks,
+        0,
+        "only safety marks are counted"
+    );
     let t = now();
     let tasks: Vec<_> = everyone
         .iter()
@@ -37,7 +43,10 @@ pub async fn concurrent_marks_are_all_acknowledged_and_share_commits(store: DynS
     }
     let stats = store.write_stats();
     assert_eq!(stats.marks, 500);
-    assert!(stats.commits >= 1 && stats.commits < 500, "marks did not share commits: {stats:?}");
+    assert!(
+        stats.commits >= 1 && stats.commits < 500,
+        "marks did not share commits: {stats:?}"
+    );
     assert_eq!(store.crisis_stats(c.id).await.unwrap().safe, 500);
 }
 
@@ -48,7 +57,10 @@ pub async fn a_refused_mark_does_not_undo_the_others(store: DynStore) {
     let t = now();
     // Half have answered themselves: a mark on their behalf must be refused.
     for p in everyone.iter().step_by(2) {
-        store.mark(answer(&c, p, SafetyStatus::NeedHelp, t)).await.unwrap();
+        store
+            .mark(answer(&c, p, SafetyStatus::NeedHelp, t))
+            .await
+            .unwrap();
     }
     let tasks: Vec<_> = everyone
         .iter()
@@ -92,7 +104,10 @@ pub async fn concurrent_writers_lose_no_update(store: DynStore) {
         told.extend(sweep.await.unwrap());
     }
     assert_eq!(told.len(), ids.len(), "someone was told twice or never");
-    assert_eq!(told.into_iter().collect::<HashSet<_>>(), ids.iter().copied().collect());
+    assert_eq!(
+        told.into_iter().collect::<HashSet<_>>(),
+        ids.iter().copied().collect()
+    );
 
     // One person changing their answer twenty times, the writes racing: the latest stands
     // and every one is in the history.
@@ -100,7 +115,11 @@ pub async fn concurrent_writers_lose_no_update(store: DynStore) {
     befriend(&store, friend, ana).await;
     let answers: Vec<_> = (0..20)
         .map(|i| {
-            let status = if i % 2 == 0 { SafetyStatus::NeedHelp } else { SafetyStatus::Safe };
+            let status = if i % 2 == 0 {
+                SafetyStatus::NeedHelp
+            } else {
+                SafetyStatus::Safe
+            };
             let (store, write) = (store.clone(), answer(&c, ana, status, t + secs(i)));
             tokio::spawn(async move { store.mark(write).await.unwrap() })
         })

@@ -1,0 +1,652 @@
+//! The web pages over HTTP, as a browser without JavaScript uses them: forms, redirects,
+//! cookies, CSRF tokens, languages, errors in words, and the weight of each first load.
+
+mod common;
+
+use common::{Client, TestServer, active_crisis};
+use reqwest::header::{
+    ACCEPT_ENCODING, ACCEPT_LANGUAGE, CONTENT_ENCODING, COOKIE, LOCATION, SET_COOKIE,
+};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// A browser with JavaScript off: keeps cookies, follows nothing by itself.
+struct Browser {
+    base: String,
+    http: reqwest::Client,
+    cookies: BTreeMap<String, String>,
+    accept_language: Option<&'static str>,
+}
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new(server: &TestServer) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            base: server.url.clone(),
+            http,
+            cookies: BTreeMap::new(),
+            accept_language: None,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let mut request = request.header(COOKIE, self.cookie_header());
+        if let Some(lang) = self.accept_language {
+            request = request.header(ACCEPT_LANGUAGE, lang);
+        }
+        let response = request.send().await.unwrap();
+        for value in response.headers().get_all(SET_COOKIE) {
+            let value = value.to_str().unwrap();
+            let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
+            let (name, v) = pair.split_once('=').unwrap();
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), v.to_string());
+            }
+        }
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .map(|v| v.to_str().unwrap().to_string());
+        Page {
+            status,
+            location,
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let request = self.http.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let request = self.http.post(format!("{}{path}", self.base)).form(form);
+        self.send(request).await
+    }
+
+    /// Posts a signed-in form with the session's token, as the page would.
+    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = csrf_of(&self.get("/").await.body);
+        let mut form = vec![("csrf", token.as_str())];
+        form.extend_from_slice(fields);
+        self.post(path, &form).await
+    }
+
+    async fn sign_up(server: &TestServer, handle: &str) -> Browser {
+        let mut browser = Browser::new(server);
+        let page = browser
+            .post(
+                "/signup",
+                &[
+                    ("handle", handle),
+                    ("display_name", &handle.to_uppercase()),
+                    ("password", "correct horse battery"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 303, "sign-up of {handle}: {}", page.body);
+        assert_eq!(page.location.as_deref(), Some("/me"));
+        assert!(browser.cookies.contains_key("entraide_session"));
+        browser
+    }
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// The `<li>` of a contact on a crisis page.
+fn contact_row<'a>(html: &'a str, handle: &str) -> &'a str {
+    let start = html
+        .find(&format!("data-handle=\"{handle}\""))
+        .unwrap_or_else(|| panic!("no row for {handle}"));
+    let end = html[start..].find("</li>").unwrap() + start;
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn two_people_use_safety_check_without_javascript() {
+    let server = common::spawn().await;
+    let mut alice = Browser::sign_up(&server, "alice").await;
+    let mut bob = Browser::sign_up(&server, "bob").await;
+
+    let page = alice.submit("/contacts", &[("handle", "@Bob")]).await;
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some("/contacts"))
+    );
+    let page = alice.get("/contacts").await;
+    assert!(
+        page.body.contains("Request sent to @bob"),
+        "the flash is shown once"
+    );
+    assert!(
+        !alice
+            .get("/contacts")
+            .await
+            .body
+            .contains("Request sent to @bob"),
+        "and only once"
+    );
+    assert!(
+        bob.get("/contacts")
+            .await
+            .body
+            .contains("id=\"accept-alice\"")
+    );
+    assert_eq!(bob.submit("/contacts/alice/accept", &[]).await.status, 303);
+    assert!(
+        alice
+            .get("/contacts")
+            .await
+            .body
+            .contains("data-state=\"mutual\"")
+    );
+
+    for person in [&mut alice, &mut bob] {
+        let page = person
+            .submit(
+                "/me/location",
+                &[("lat", "48,8631"), ("lon", "2.3708"), ("accuracy_m", "30")],
+            )
+            .await;
+        assert_eq!(page.status, 303, "{}", page.body);
+    }
+    let responder = Client::responder(&server, "resp").await;
+    let crisis = active_crisis(&responder).await;
+    let crisis_page = format!("/crises/{crisis}");
+
+    let page = alice.get("/").await;
+    assert!(
+        page.body.contains("id=\"asking\""),
+        "the home page says which crisis asks: {}",
+        page.body
+    );
+    let page = alice.get(&crisis_page).await;
+    assert!(page.body.contains("id=\"in-area\"") && page.body.contains("<svg"));
+    let page = alice.get(&format!("{crisis_page}?step=2")).await;
+    assert!(page.body.contains("id=\"im-safe\""));
+    let page = alice
+        .submit(
+            &format!("{crisis_page}/safety"),
+            &[("status", "safe"), ("message", "chez moi")],
+        )
+        .await;
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some(crisis_page.as_str()))
+    );
+
+    let page = bob.get(&crisis_page).await;
+    let row = contact_row(&page.body, "alice");
+    assert!(
+        row.contains("data-status=\"safe\"") && row.contains(">Safe<") && row.contains("chez moi"),
+        "{row}"
+    );
+    assert!(
+        page.body.contains("data-count=\"safe\">1<"),
+        "the counts include her"
+    );
+
+    // Bob marks Carol safe on her behalf; she confirms.
+    let mut carol = Browser::sign_up(&server, "carol").await;
+    carol.submit("/contacts", &[("handle", "bob")]).await;
+    bob.submit("/contacts/carol/accept", &[]).await;
+    carol
+        .submit(
+            "/me/location",
+            &[("lat", "48.86"), ("lon", "2.37"), ("accuracy_m", "")],
+        )
+        .await;
+    assert!(contact_row(&bob.get(&crisis_page).await.body, "carol").contains("id=\"mark-carol\""));
+    assert_eq!(
+        bob.submit(&format!("{crisis_page}/safety/carol"), &[])
+            .await
+            .status,
+        303
+    );
+    let row_page = bob.get(&crisis_page).await;
+    assert!(contact_row(&row_page.body, "carol").contains("marked safe by @bob"));
+    let page = carol.get(&crisis_page).await;
+    assert!(page.body.contains("id=\"confirm-mark\""), "{}", page.body);
+    assert_eq!(
+        carol
+            .submit(&format!("{crisis_page}/safety/confirm"), &[])
+            .await
+            .status,
+        303
+    );
+    let page = carol.get(&crisis_page).await;
+    assert!(page.body.contains("id=\"my-answer\" data-status=\"safe\""));
+
+    // The inbox tells Carol what happened.
+    let page = carol.get("/inbox").await;
+    assert!(
+        page.body.contains("data-event=\"marked_on_behalf\"")
+            && page.body.contains("data-event=\"safety_question\"")
+    );
+
+    let page = bob.submit("/logout", &[]).await;
+    assert_eq!(page.status, 303);
+    assert!(!bob.cookies.contains_key("entraide_session"));
+    let page = bob.get("/contacts").await;
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some("/login?next=/contacts"))
+    );
+}
+
+#[tokio::test]
+async fn a_responder_runs_a_crisis_on_the_pages() {
+    let server = common::spawn().await;
+    server
+        .state
+        .sign_up(
+            "resp",
+            "correct horse battery",
+            "Resp",
+            entraide_core::Role::Responder,
+        )
+        .await
+        .unwrap();
+    let mut resp = Browser::new(&server);
+    let page = resp
+        .post(
+            "/login",
+            &[
+                ("handle", "resp"),
+                ("password", "correct horse battery"),
+                ("next", "/crises/new"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some("/crises/new"))
+    );
+    let form = resp.get("/crises/new").await.body;
+    let id = form
+        .split("name=\"id\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+
+    let bad = resp
+        .submit("/crises/new", &[("id", &id), ("title", ""), ("kind", "attack"), ("geojson", r#"{"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9]]]}"#)])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("id=\"title-err\"") && bad.body.contains("id=\"area-err\""),
+        "{}",
+        bad.body
+    );
+
+    let fields = [
+        ("id", id.as_str()),
+        ("title", "Attaques"),
+        ("kind", "attack"),
+        ("lat", "48.8631"),
+        ("lon", "2.3708"),
+        ("radius_m", "1500"),
+    ];
+    let page = resp.submit("/crises/new", &fields).await;
+    assert_eq!(
+        (page.status, page.location.clone()),
+        (303, Some(format!("/crises/{id}")))
+    );
+    // Sent twice (a double tap): still one crisis.
+    assert_eq!(resp.submit("/crises/new", &fields).await.status, 303);
+    assert_eq!(server.state.store.crises(None).await.unwrap().len(), 1);
+
+    let mut public = Browser::new(&server);
+    assert_eq!(
+        public.get(&format!("/crises/{id}")).await.status,
+        404,
+        "a proposal is not public"
+    );
+    let page = resp.submit(&format!("/crises/{id}/activate"), &[]).await;
+    assert_eq!(page.status, 303);
+    let page = public.get(&format!("/crises/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("data-status=\"active\"") && !page.body.contains("id=\"responder\"")
+    );
+
+    let person = Client::sign_up(&server, "dana").await;
+    person
+        .put(
+            "/api/v1/me/location",
+            json!({"lat": 48.8631, "lon": 2.3708, "accuracy_m": 10}),
+        )
+        .await;
+    let r = person
+        .post(
+            &format!("/api/v1/crises/{id}/safety"),
+            json!({"status": "need_help", "message": "blessée, rue Oberkampf"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let page = resp.get(&format!("/crises/{id}/need-help")).await;
+    assert!(
+        page.body.contains("blessée, rue Oberkampf")
+            && page.body.contains("geo:48.863100,2.370800"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        public.get(&format!("/crises/{id}/need-help")).await.status,
+        303,
+        "anonymous: log in first"
+    );
+
+    let page = resp.submit(&format!("/crises/{id}/retract"), &[]).await;
+    assert_eq!(page.status, 303);
+    assert!(
+        public
+            .get(&format!("/crises/{id}"))
+            .await
+            .body
+            .contains("retracted")
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_session_token_are_refused() {
+    let server = common::spawn().await;
+    let mut alice = Browser::sign_up(&server, "alice").await;
+    Browser::sign_up(&server, "bob").await;
+    let page = alice
+        .post("/contacts", &[("csrf", "forged"), ("handle", "bob")])
+        .await;
+    assert_eq!(page.status, 403);
+    assert!(page.body.contains("<h1>Not allowed</h1>"), "{}", page.body);
+    let page = alice.post("/contacts", &[("handle", "bob")]).await;
+    assert_eq!(page.status, 403);
+    assert!(
+        !alice
+            .get("/contacts")
+            .await
+            .body
+            .contains("data-state=\"outgoing\""),
+        "nothing was written"
+    );
+
+    // A log-in form posted from another site is refused too.
+    let page = alice
+        .send(
+            alice
+                .http
+                .post(format!("{}/login", server.url))
+                .header("Sec-Fetch-Site", "cross-site")
+                .form(&[("handle", "alice"), ("password", "correct horse battery")]),
+        )
+        .await;
+    assert_eq!(page.status, 403);
+}
+
+#[tokio::test]
+async fn bad_input_is_shown_beside_its_field() {
+    let server = common::spawn().await;
+    let mut anon = Browser::new(&server);
+    let page = anon
+        .post(
+            "/signup",
+            &[
+                ("handle", "a b"),
+                ("display_name", "A"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("id=\"handle-err\"") && page.body.contains("id=\"password-err\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("value=\"a b\""),
+        "what was typed is kept"
+    );
+
+    let mut alice = Browser::sign_up(&server, "alice").await;
+    let page = Browser::new(&server)
+        .post(
+            "/signup",
+            &[
+                ("handle", "alice"),
+                ("display_name", "A"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("id=\"handle-err\""));
+
+    let page = alice
+        .submit("/contacts", &[("handle", "nobody-here")])
+        .await;
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("id=\"handle-err\"") && page.body.contains("nobody-here"));
+    let page = alice
+        .submit(
+            "/me/location",
+            &[("lat", "95"), ("lon", "est"), ("accuracy_m", "10")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("id=\"lon-err\""), "{}", page.body);
+    let page = alice
+        .submit(
+            "/me/location",
+            &[("lat", "95"), ("lon", "2.37"), ("accuracy_m", "10")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("latitude 95"), "{}", page.body);
+
+    let page = anon
+        .post(
+            "/login",
+            &[("handle", "alice"), ("password", "wrong password")],
+        )
+        .await;
+    assert_eq!(page.status, 401);
+    assert!(page.body.contains("wrong handle or password"));
+}
+
+#[tokio::test]
+async fn the_language_follows_the_cookie_then_accept_language() {
+    let server = common::spawn().await;
+    let mut browser = Browser::new(&server);
+    assert!(browser.get("/").await.body.contains("<html lang=\"en\">"));
+    browser.accept_language = Some("fr-FR,fr;q=0.9,en;q=0.8");
+    let page = browser.get("/login").await;
+    assert!(page.body.contains("<html lang=\"fr\">") && page.body.contains("Se connecter"));
+    let page = browser.get("/lang/en?back=/login").await;
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some("/login"))
+    );
+    assert!(
+        browser
+            .get("/login")
+            .await
+            .body
+            .contains("<html lang=\"en\">"),
+        "the switch wins over the browser's preference"
+    );
+    let page = browser.get("/lang/fr?back=//evil.example").await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/"),
+        "never sends anyone elsewhere"
+    );
+    let page = browser.get("/crises/not-an-id").await;
+    assert_eq!(page.status, 404);
+    assert!(
+        page.body.contains("<h1>Introuvable</h1>"),
+        "errors are pages in the reader's language: {}",
+        page.body
+    );
+    let api = browser.get("/api/v1/no-such-thing").await;
+    assert_eq!(api.status, 404);
+    assert!(
+        api.body.contains("\"not_found\""),
+        "the API keeps its JSON errors: {}",
+        api.body
+    );
+}
+
+/// Every page's first load (the HTML, the stylesheet and the script, gzip-compressed as
+/// served) stays under 30 KB: networks are congested during a crisis.
+#[tokio::test]
+async fn every_page_is_small_on_first_load() {
+    const LIMIT: usize = 30 * 1024;
+    let server = common::spawn().await;
+    let responder = Client::responder(&server, "resp").await;
+    let crisis = active_crisis(&responder).await;
+    let mut alice = Browser::sign_up(&server, "alice").await;
+    alice
+        .submit(
+            "/me/location",
+            &[("lat", "48.8631"), ("lon", "2.3708"), ("accuracy_m", "30")],
+        )
+        .await;
+    alice
+        .submit(
+            "/me/home",
+            &[
+                ("home_lat", "48.86"),
+                ("home_lon", "2.37"),
+                ("radius_m", "400"),
+            ],
+        )
+        .await;
+    // Enough contacts that the crisis page has a real list to draw.
+    for i in 0..20 {
+        let friend = Client::sign_up(&server, &format!("friend{i}")).await;
+        alice
+            .submit("/contacts", &[("handle", &friend.handle)])
+            .await;
+        friend
+            .post("/api/v1/contacts/alice/accept", json!({}))
+            .await;
+        if i % 2 == 0 {
+            friend
+                .post(
+                    &format!("/api/v1/crises/{crisis}/safety"),
+                    json!({"status": "safe", "message": "ça va, je rentre à pied"}),
+                )
+                .await;
+        }
+    }
+    let polygon = json!({"type": "Polygon", "coordinates": [[[2.36, 48.85], [2.39, 48.855], [2.385, 48.87], [2.365, 48.872], [2.36, 48.85]]]});
+    let r = responder
+        .post(
+            "/api/v1/crises",
+            json!({"title": "Inondation", "kind": "flood", "area": polygon}),
+        )
+        .await;
+    let proposed = r.body["id"].as_str().unwrap().to_string();
+
+    let page = alice.get("/").await.body;
+    let assets: Vec<&str> = page
+        .split("\"/assets/")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect();
+    assert_eq!(assets.len(), 2, "a stylesheet and a script");
+
+    let mut resp_browser = Browser::new(&server);
+    resp_browser
+        .post(
+            "/login",
+            &[("handle", "resp"), ("password", "correct horse battery")],
+        )
+        .await;
+    let anonymous = Browser::new(&server);
+    let pages: Vec<(&Browser, String)> = vec![
+        (&anonymous, "/".into()),
+        (&anonymous, "/signup".into()),
+        (&anonymous, "/login".into()),
+        (&anonymous, format!("/crises/{crisis}")),
+        (&alice, "/".into()),
+        (&alice, "/contacts".into()),
+        (&alice, "/me".into()),
+        (&alice, "/inbox".into()),
+        (&alice, format!("/crises/{crisis}")),
+        (&alice, format!("/crises/{crisis}?step=2")),
+        (&resp_browser, "/crises".into()),
+        (&resp_browser, "/crises/new".into()),
+        (&resp_browser, format!("/crises/{proposed}")),
+        (&resp_browser, format!("/crises/{crisis}/need-help")),
+    ];
+
+    let mut assets_size = 0;
+    for asset in &assets {
+        assets_size += gzipped(&anonymous, &server.url, &format!("/assets/{asset}")).await;
+    }
+    println!("stylesheet and script: {assets_size} bytes gzipped");
+    for (browser, path) in &pages {
+        let size = gzipped(browser, &server.url, path).await;
+        println!(
+            "{path}: {size} bytes gzipped, {} with the assets",
+            size + assets_size
+        );
+        assert!(
+            size + assets_size <= LIMIT,
+            "{path} weighs {} bytes on first load",
+            size + assets_size
+        );
+    }
+}
+
+/// The size of a page as it travels, gzip-compressed.
+async fn gzipped(browser: &Browser, base: &str, path: &str) -> usize {
+    let response = browser
+        .http
+        .get(format!("{base}{path}"))
+        .header(ACCEPT_ENCODING, "gzip")
+        .header(COOKIE, browser.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    assert_eq!(
+        response
+            .headers()
+            .get(CONTENT_ENCODING)
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip"),
+        "{path} is compressed"
+    );
+    response.bytes().await.unwrap().len()
+}

@@ -1,0 +1,345 @@
+//! `entraide bench safety`: durable safety marks per second over HTTP, and their latency.
+//!
+//! It starts a real server in this process on a fresh database (a temporary SQLite
+//! directory, or a scratch database on the PostgreSQL server given), with N people in an
+//! active crisis, then:
+//! 1. closed loop: C connections each send marks back to back for the duration: the most
+//!    marks per second the server makes durable;
+//! 2. open loop at half that rate: marks are sent on a fixed schedule whatever the answers,
+//!    and latency is counted from the scheduled time (no coordinated omission).
+//!
+//! The load generator shares the machine's cores with the server, so the figures are a
+//! floor for a server on its own machine.
+
+use super::{Latency, micros_histogram, record};
+use anyhow::Context;
+use clap::Args;
+use entraide_core::{AccountId, Crisis, CrisisId, CrisisKind, CrisisStatus, Handle, Role};
+use entraide_server::{AppState, ServerConfig};
+use entraide_store::scratch::ScratchDatabase;
+use entraide_store::{Database, DynStore, NewAccount, NewSession};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Args, Debug)]
+pub struct SafetyBench {
+    /// People in the crisis zone (each mark is one of them answering).
+    #[arg(long, default_value_t = 10_000)]
+    people: usize,
+    /// Connections sending marks at once in the closed-loop phase.
+    #[arg(long, default_value_t = 128)]
+    connections: usize,
+    /// Seconds each phase runs.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// A PostgreSQL server to measure instead of SQLite (a scratch database is created on
+    /// it and dropped afterwards), e.g. postgres://postgres@127.0.0.1:5432/postgres.
+    #[arg(long)]
+    postgres: Option<String>,
+    /// Print the results as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Results {
+    backend: &'static str,
+    people: usize,
+    connections: usize,
+    closed_loop_marks_per_s: f64,
+    closed_loop: Latency,
+    open_loop_rate_per_s: f64,
+    open_loop_achieved_per_s: f64,
+    open_loop: Latency,
+    marks_per_commit: f64,
+    errors: u64,
+}
+
+pub async fn run(args: SafetyBench) -> anyhow::Result<()> {
+    let temp = tempfile::tempdir()?;
+    let scratch = match &args.postgres {
+        Some(url) => Some(ScratchDatabase::create(url, "entraide_bench").await?),
+        None => None,
+    };
+    let database = match &scratch {
+        Some(db) => Database::Postgres(db.url.clone()),
+        None => Database::Sqlite(temp.path().to_path_buf()),
+    };
+    let outcome = measure(&args, &database).await;
+    if let Some(db) = scratch {
+        db.drop().await?;
+    }
+    let results = outcome?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+    } else {
+        print_results(&results);
+    }
+    Ok(())
+}
+
+async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Results> {
+    let store = entraide_store::open(database)
+        .await
+        .context("opening the store")?;
+    eprintln!(
+        "preparing {} people in an active crisis on {}…",
+        args.people,
+        store.backend()
+    );
+    let (crisis, tokens) = prepare(&store, args.people).await?;
+
+    let state = AppState::new(store.clone(), ServerConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!(
+        "http://{}/api/v1/crises/{crisis}/safety",
+        listener.local_addr()?
+    );
+    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(entraide_server::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let tokens = Arc::new(tokens);
+    let errors = Arc::new(AtomicU64::new(0));
+
+    eprintln!(
+        "closed loop: {} connections for {} s…",
+        args.connections, args.seconds
+    );
+    let before = store.write_stats();
+    let (closed_rate, closed) = closed_loop(
+        &url,
+        &tokens,
+        args.connections,
+        Duration::from_secs(args.seconds),
+        &errors,
+    )
+    .await;
+    let after = store.write_stats();
+    let marks_per_commit =
+        (after.marks - before.marks) as f64 / (after.commits - before.commits).max(1) as f64;
+
+    let open_rate = (closed_rate / 2.0).max(1.0);
+    eprintln!(
+        "open loop at {open_rate:.0} marks/s for {} s…",
+        args.seconds
+    );
+    let (open_achieved, open) = open_loop(
+        &url,
+        &tokens,
+        open_rate,
+        Duration::from_secs(args.seconds),
+        &errors,
+    )
+    .await;
+
+    let _ = stop_server.send(());
+    server.await??;
+    Ok(Results {
+        backend: store.backend(),
+        people: args.people,
+        connections: args.connections,
+        closed_loop_marks_per_s: closed_rate,
+        closed_loop: closed,
+        open_loop_rate_per_s: open_rate,
+        open_loop_achieved_per_s: open_achieved,
+        open_loop: open,
+        marks_per_commit,
+        errors: errors.load(Ordering::Relaxed),
+    })
+}
+
+/// N people with a session each, and an active crisis. Written through the store directly:
+/// hashing N passwords would measure Argon2, not the Safety Check.
+async fn prepare(store: &DynStore, people: usize) -> anyhow::Result<(CrisisId, Vec<String>)> {
+    let now = chrono::Utc::now();
+    let password_hash = entraide_server::auth::hash_password("bench password, never used")?;
+    let created = futures::future::try_join_all((0..people).map(|i| {
+        let store = store.clone();
+        let password_hash = password_hash.clone();
+        async move {
+            let token = entraide_server::auth::new_token();
+            let account = NewAccount {
+                id: AccountId::new(),
+                handle: Handle::parse(&format!("bench{i}")).expect("valid handle"),
+                display_name: format!("Bench {i}"),
+                password_hash,
+                role: Role::Person,
+                created_at: now,
+            };
+            let id = account.id;
+            store.create_account(account).await?;
+            let session = NewSession {
+                token_hash: entraide_server::auth::token_hash(&token),
+                account: id,
+                csrf_token: String::new(),
+                created_at: now,
+                expires_at: now + chrono::Duration::days(1),
+            };
+            store.create_session(session).await?;
+            Ok::<_, entraide_store::StoreError>((id, token))
+        }
+    }))
+    .await?;
+    let zone = entraide_geo::Zone::from_json(
+        &serde_json::json!({"center": [2.3708, 48.8631], "radius_m": 1500}),
+    )?;
+    let crisis = Crisis {
+        id: CrisisId::new(),
+        title: "Benchmark".into(),
+        description: String::new(),
+        kind: CrisisKind::from_trusted("attack".into()),
+        zone,
+        status: CrisisStatus::Active,
+        starts_at: now - chrono::Duration::minutes(1),
+        expires_at: None,
+        created_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    store.create_crisis(&crisis).await?;
+    let ids: Vec<AccountId> = created.iter().map(|(id, _)| *id).collect();
+    store.add_prompts(crisis.id, &ids, now).await?;
+    Ok((crisis.id, created.into_iter().map(|(_, t)| t).collect()))
+}
+
+const STATUSES: [&str; 3] = ["safe", "need_help", "not_in_area"];
+
+async fn send_mark(http: &reqwest::Client, url: &str, token: &str, n: usize) -> bool {
+    let body = format!(r#"{{"status":"{}"}}"#, STATUSES[n % STATUSES.len()]);
+    let sent = http
+        .post(url)
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await;
+    sent.is_ok_and(|r| r.status() == reqwest::StatusCode::CREATED)
+}
+
+async fn closed_loop(
+    url: &str,
+    tokens: &Arc<Vec<String>>,
+    connections: usize,
+    duration: Duration,
+    errors: &Arc<AtomicU64>,
+) -> (f64, Latency) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..connections)
+        .map(|worker| {
+            let (url, tokens, stop, errors) = (
+                url.to_string(),
+                tokens.clone(),
+                stop.clone(),
+                errors.clone(),
+            );
+            tokio::spawn(async move {
+                // One client per worker: one keep-alive connection each, as many phones would.
+                let http = reqwest::Client::builder()
+                    .pool_max_idle_per_host(1)
+                    .build()
+                    .expect("client");
+                let mut histogram = micros_histogram();
+                let mut n = worker;
+                while !stop.load(Ordering::Relaxed) {
+                    let token = &tokens[n % tokens.len()];
+                    let sent = Instant::now();
+                    if send_mark(&http, &url, token, n / tokens.len()).await {
+                        record(&mut histogram, sent.elapsed());
+                    } else {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                    n += connections;
+                }
+                histogram
+            })
+        })
+        .collect();
+    tokio::time::sleep(duration).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = micros_histogram();
+    for w in workers {
+        all.add(w.await.expect("worker")).expect("same bounds");
+    }
+    (
+        all.len() as f64 / started.elapsed().as_secs_f64(),
+        Latency::of(&all),
+    )
+}
+
+async fn open_loop(
+    url: &str,
+    tokens: &Arc<Vec<String>>,
+    rate: f64,
+    duration: Duration,
+    errors: &Arc<AtomicU64>,
+) -> (f64, Latency) {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(1024)
+        .build()
+        .expect("client");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Duration>();
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let total = (rate * duration.as_secs_f64()) as usize;
+    let started = Instant::now();
+    for n in 0..total {
+        let scheduled = started + interval * n as u32;
+        tokio::time::sleep_until(scheduled.into()).await;
+        let (http, url, token, tx, errors) = (
+            http.clone(),
+            url.to_string(),
+            tokens[n % tokens.len()].clone(),
+            tx.clone(),
+            errors.clone(),
+        );
+        tokio::spawn(async move {
+            if send_mark(&http, &url, &token, n / 7).await {
+                let _ = tx.send(scheduled.elapsed());
+            } else {
+                errors.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+    }
+    drop(tx);
+    let mut histogram = micros_histogram();
+    while let Some(latency) = rx.recv().await {
+        record(&mut histogram, latency);
+    }
+    (
+        histogram.len() as f64 / started.elapsed().as_secs_f64(),
+        Latency::of(&histogram),
+    )
+}
+
+fn print_results(r: &Results) {
+    println!(
+        "safety marks over HTTP, durable ({}; {} people)",
+        r.backend, r.people
+    );
+    println!(
+        "  closed loop, {} connections: {:.0} marks/s   p50 {:.2} ms   p99 {:.2} ms   max {:.2} ms",
+        r.connections,
+        r.closed_loop_marks_per_s,
+        r.closed_loop.p50_ms,
+        r.closed_loop.p99_ms,
+        r.closed_loop.max_ms
+    );
+    println!(
+        "  open loop at {:.0}/s (achieved {:.0}/s): p50 {:.2} ms   p99 {:.2} ms   max {:.2} ms",
+        r.open_loop_rate_per_s,
+        r.open_loop_achieved_per_s,
+        r.open_loop.p50_ms,
+        r.open_loop.p99_ms,
+        r.open_loop.max_ms
+    );
+    println!(
+        "  marks per commit (group commit): {:.1}",
+        r.marks_per_commit
+    );
+    println!(
+        "  target: >= 50,000 marks/s; p99 <= 10 ms at half that rate; failed requests: {}",
+        r.errors
+    );
+}
