@@ -117,11 +117,15 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
 
 async fn session_of(state: &AppState, token: &str) -> AppResult<Option<(Session, [u8; 32])>> {
     let hash = token_hash(token);
-    Ok(state
-        .store
-        .session(&hash, chrono::Utc::now())
-        .await?
-        .map(|s| (s, hash)))
+    let now = chrono::Utc::now();
+    if let Some(session) = state.sessions.get(&hash) {
+        return Ok((session.expires_at > now).then_some((session, hash)));
+    }
+    let session = state.store.session(&hash, now).await?;
+    if let Some(session) = &session {
+        state.sessions.insert(hash, session.clone());
+    }
+    Ok(session.map(|s| (s, hash)))
 }
 
 impl<S> FromRequestParts<S> for Caller

@@ -4,8 +4,19 @@ use crate::config::ServerConfig;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimits;
 use entraide_bus::Hub;
-use entraide_store::DynStore;
+use entraide_core::{Crisis, CrisisId};
+use entraide_store::{DynStore, Session};
+use moka::sync::Cache;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a session read from the store is trusted without reading it again. A logout on
+/// this instance takes effect at once; on another instance sharing the database, within this.
+pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(10);
+/// How long a crisis read from the store is trusted: a status changed on another instance
+/// is seen within this. Every request of a Safety Check names its crisis, so this saves a
+/// read (and a zone parse) per mark.
+pub const CRISIS_CACHE_TTL: Duration = Duration::from_secs(2);
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -16,6 +27,9 @@ pub struct Inner {
     pub config: ServerConfig,
     pub metrics: Metrics,
     pub limits: RateLimits,
+    /// Sessions by token hash: every authenticated request needs one.
+    pub sessions: Cache<[u8; 32], Session>,
+    pub crises: Cache<CrisisId, Crisis>,
 }
 
 impl AppState {
@@ -27,6 +41,14 @@ impl AppState {
             config,
             metrics: Metrics::default(),
             limits,
+            sessions: Cache::builder()
+                .max_capacity(200_000)
+                .time_to_live(SESSION_CACHE_TTL)
+                .build(),
+            crises: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(CRISIS_CACHE_TTL)
+                .build(),
         }))
     }
 }

@@ -84,6 +84,8 @@ impl AppState {
     }
 
     pub async fn log_out(&self, token_hash: &[u8; 32]) -> AppResult<()> {
-        Ok(self.store.delete_session(token_hash).await?)
+        self.store.delete_session(token_hash).await?;
+        self.sessions.invalidate(token_hash);
+        Ok(())
     }
 }

@@ -94,7 +94,12 @@ impl AppState {
                 transition.verb()
             )));
         }
-        let crisis = self.crisis(id).await?;
+        // From the store, not the cache: the transition must start from the status as it is.
+        let crisis = self
+            .store
+            .crisis(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("crisis"))?;
         let to = transition
             .apply(crisis.status)
             .map_err(AppError::Conflict)?;
@@ -107,6 +112,7 @@ impl AppState {
             updated_at: now,
             ..crisis
         };
+        self.crises.insert(id, crisis.clone());
         let title = crisis.title.clone();
         match transition {
             CrisisTransition::Activate => {

@@ -18,6 +18,9 @@ use entraide_core::{AccountId, Crisis, CrisisId, CrisisKind, CrisisStatus, Handl
 use entraide_server::{AppState, ServerConfig};
 use entraide_store::scratch::ScratchDatabase;
 use entraide_store::{Database, DynStore, NewAccount, NewSession};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -92,15 +95,15 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
 
     let state = AppState::new(store.clone(), ServerConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!(
-        "http://{}/api/v1/crises/{crisis}/safety",
-        listener.local_addr()?
-    );
+    let target = Arc::new(Target {
+        addr: listener.local_addr()?,
+        path: format!("/api/v1/crises/{crisis}/safety"),
+        tokens,
+    });
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(entraide_server::serve(listener, state, async {
         let _ = stopped.await;
     }));
-    let tokens = Arc::new(tokens);
     let errors = Arc::new(AtomicU64::new(0));
 
     eprintln!(
@@ -109,13 +112,12 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
     );
     let before = store.write_stats();
     let (closed_rate, closed) = closed_loop(
-        &url,
-        &tokens,
+        &target,
         args.connections,
         Duration::from_secs(args.seconds),
         &errors,
     )
-    .await;
+    .await?;
     let after = store.write_stats();
     let marks_per_commit =
         (after.marks - before.marks) as f64 / (after.commits - before.commits).max(1) as f64;
@@ -126,13 +128,12 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         args.seconds
     );
     let (open_achieved, open) = open_loop(
-        &url,
-        &tokens,
+        &target,
         open_rate,
         Duration::from_secs(args.seconds),
         &errors,
     )
-    .await;
+    .await?;
 
     let _ = stop_server.send(());
     server.await??;
@@ -206,47 +207,86 @@ async fn prepare(store: &DynStore, people: usize) -> anyhow::Result<(CrisisId, V
 
 const STATUSES: [&str; 3] = ["safe", "need_help", "not_in_area"];
 
-async fn send_mark(http: &reqwest::Client, url: &str, token: &str, n: usize) -> bool {
-    let body = format!(r#"{{"status":"{}"}}"#, STATUSES[n % STATUSES.len()]);
-    let sent = http
-        .post(url)
-        .bearer_auth(token)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await;
-    sent.is_ok_and(|r| r.status() == reqwest::StatusCode::CREATED)
+/// One keep-alive HTTP/1.1 connection, as a phone would hold. Raw hyper rather than a
+/// pooled client: the load generator shares the cores with the server, so it must cost as
+/// little as possible.
+struct Connection {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    target: Arc<Target>,
+}
+
+/// Where marks go.
+struct Target {
+    addr: std::net::SocketAddr,
+    path: String,
+    tokens: Vec<String>,
+}
+
+impl Connection {
+    async fn open(target: &Arc<Target>) -> anyhow::Result<Self> {
+        let stream = tokio::net::TcpStream::connect(target.addr).await?;
+        stream.set_nodelay(true)?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(connection);
+        Ok(Self {
+            sender,
+            target: target.clone(),
+        })
+    }
+
+    /// Sends the `n`th mark; true when it was acknowledged (201).
+    async fn mark(&mut self, n: usize) -> bool {
+        let tokens = &self.target.tokens;
+        let body = format!(
+            r#"{{"status":"{}"}}"#,
+            STATUSES[(n / tokens.len()) % STATUSES.len()]
+        );
+        let request = hyper::Request::post(self.target.path.as_str())
+            .header(hyper::header::HOST, "bench")
+            .header(
+                hyper::header::AUTHORIZATION,
+                format!("Bearer {}", tokens[n % tokens.len()]),
+            )
+            .header(hyper::header::CONTENT_TYPE, "application/json")
+            .body(Full::new(Bytes::from(body)))
+            .expect("a valid request");
+        if self.sender.ready().await.is_err() {
+            return false;
+        }
+        match self.sender.send_request(request).await {
+            Ok(response) => {
+                let created = response.status() == hyper::StatusCode::CREATED;
+                created && response.into_body().collect().await.is_ok()
+            }
+            Err(_) => false,
+        }
+    }
 }
 
 async fn closed_loop(
-    url: &str,
-    tokens: &Arc<Vec<String>>,
+    target: &Arc<Target>,
     connections: usize,
     duration: Duration,
     errors: &Arc<AtomicU64>,
-) -> (f64, Latency) {
+) -> anyhow::Result<(f64, Latency)> {
     let stop = Arc::new(AtomicBool::new(false));
+    let mut opened = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        opened.push(Connection::open(target).await?);
+    }
     let started = Instant::now();
-    let workers: Vec<_> = (0..connections)
-        .map(|worker| {
-            let (url, tokens, stop, errors) = (
-                url.to_string(),
-                tokens.clone(),
-                stop.clone(),
-                errors.clone(),
-            );
+    let workers: Vec<_> = opened
+        .into_iter()
+        .enumerate()
+        .map(|(worker, mut connection)| {
+            let (stop, errors) = (stop.clone(), errors.clone());
             tokio::spawn(async move {
-                // One client per worker: one keep-alive connection each, as many phones would.
-                let http = reqwest::Client::builder()
-                    .pool_max_idle_per_host(1)
-                    .build()
-                    .expect("client");
                 let mut histogram = micros_histogram();
                 let mut n = worker;
                 while !stop.load(Ordering::Relaxed) {
-                    let token = &tokens[n % tokens.len()];
                     let sent = Instant::now();
-                    if send_mark(&http, &url, token, n / tokens.len()).await {
+                    if connection.mark(n).await {
                         record(&mut histogram, sent.elapsed());
                     } else {
                         errors.fetch_add(1, Ordering::Relaxed);
@@ -261,56 +301,52 @@ async fn closed_loop(
     stop.store(true, Ordering::Relaxed);
     let mut all = micros_histogram();
     for w in workers {
-        all.add(w.await.expect("worker")).expect("same bounds");
+        all.add(w.await?)?;
     }
-    (
+    Ok((
         all.len() as f64 / started.elapsed().as_secs_f64(),
         Latency::of(&all),
-    )
+    ))
 }
 
+/// Marks sent on a fixed schedule, whatever the answers: latency counts from the time a mark
+/// was due, so a slow answer that delays the next send is counted, not hidden.
 async fn open_loop(
-    url: &str,
-    tokens: &Arc<Vec<String>>,
+    target: &Arc<Target>,
     rate: f64,
     duration: Duration,
     errors: &Arc<AtomicU64>,
-) -> (f64, Latency) {
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(1024)
-        .build()
-        .expect("client");
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Duration>();
-    let interval = Duration::from_secs_f64(1.0 / rate);
+) -> anyhow::Result<(f64, Latency)> {
+    const CONNECTIONS: usize = 256;
     let total = (rate * duration.as_secs_f64()) as usize;
-    let started = Instant::now();
-    for n in 0..total {
-        let scheduled = started + interval * n as u32;
-        tokio::time::sleep_until(scheduled.into()).await;
-        let (http, url, token, tx, errors) = (
-            http.clone(),
-            url.to_string(),
-            tokens[n % tokens.len()].clone(),
-            tx.clone(),
-            errors.clone(),
-        );
-        tokio::spawn(async move {
-            if send_mark(&http, &url, &token, n / 7).await {
-                let _ = tx.send(scheduled.elapsed());
-            } else {
-                errors.fetch_add(1, Ordering::Relaxed);
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let started = Instant::now() + Duration::from_millis(100);
+    let mut workers = Vec::with_capacity(CONNECTIONS);
+    for worker in 0..CONNECTIONS {
+        let mut connection = Connection::open(target).await?;
+        let errors = errors.clone();
+        workers.push(tokio::spawn(async move {
+            let mut histogram = micros_histogram();
+            for n in (worker..total).step_by(CONNECTIONS) {
+                let due = started + interval.mul_f64(n as f64);
+                tokio::time::sleep_until(due.into()).await;
+                if connection.mark(n).await {
+                    record(&mut histogram, due.elapsed());
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
             }
-        });
+            histogram
+        }));
     }
-    drop(tx);
-    let mut histogram = micros_histogram();
-    while let Some(latency) = rx.recv().await {
-        record(&mut histogram, latency);
+    let mut all = micros_histogram();
+    for w in workers {
+        all.add(w.await?)?;
     }
-    (
-        histogram.len() as f64 / started.elapsed().as_secs_f64(),
-        Latency::of(&histogram),
-    )
+    Ok((
+        all.len() as f64 / started.elapsed().as_secs_f64(),
+        Latency::of(&all),
+    ))
 }
 
 fn print_results(r: &Results) {
