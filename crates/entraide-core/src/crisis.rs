@@ -166,6 +166,31 @@ impl NewCrisis {
     }
 }
 
+impl NewCrisis {
+    /// The crisis as first stored: proposed, asking nobody until a responder activates it.
+    /// `created_by` is None for automatic proposals (an alert, a burst of tags).
+    pub fn into_proposed(
+        self,
+        id: CrisisId,
+        created_by: Option<AccountId>,
+        now: Timestamp,
+    ) -> Crisis {
+        Crisis {
+            id,
+            title: self.title,
+            description: self.description,
+            kind: self.kind,
+            zone: self.zone,
+            status: CrisisStatus::Proposed,
+            starts_at: self.starts_at,
+            expires_at: self.expires_at,
+            created_by,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// A crisis as stored.
 #[derive(Clone, Debug)]
 pub struct Crisis {
@@ -259,19 +284,8 @@ mod tests {
             now,
         )
         .unwrap();
-        let mut crisis = Crisis {
-            id: CrisisId::new(),
-            title: new.title,
-            description: new.description,
-            kind: new.kind,
-            zone: new.zone,
-            status: CrisisStatus::Proposed,
-            starts_at: new.starts_at,
-            expires_at: new.expires_at,
-            created_by: None,
-            created_at: now,
-            updated_at: now,
-        };
+        let mut crisis = new.into_proposed(CrisisId::new(), None, now);
+        assert_eq!(crisis.status, CrisisStatus::Proposed);
         assert!(!crisis.is_asking(now));
         crisis.status = CrisisStatus::Active;
         assert!(crisis.is_asking(now));

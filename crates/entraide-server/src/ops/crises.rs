@@ -23,20 +23,7 @@ impl AppState {
         if !me.role.is_responder() {
             return Err(AppError::forbidden("only responders may create a crisis"));
         }
-        let now = chrono::Utc::now();
-        let crisis = Crisis {
-            id,
-            title: new.title,
-            description: new.description,
-            kind: new.kind,
-            zone: new.zone,
-            status: CrisisStatus::Proposed,
-            starts_at: new.starts_at,
-            expires_at: new.expires_at,
-            created_by: Some(me.id),
-            created_at: now,
-            updated_at: now,
-        };
+        let crisis = new.into_proposed(id, Some(me.id), chrono::Utc::now());
         match self.store.create_crisis(&crisis).await {
             Ok(()) => Ok(crisis),
             // The same id again is the same request again: answer with what it made.

@@ -14,7 +14,7 @@
 use super::{Latency, micros_histogram, record};
 use anyhow::Context;
 use clap::Args;
-use entraide_core::{AccountId, Crisis, CrisisId, CrisisKind, CrisisStatus, Handle, Role};
+use entraide_core::{AccountId, Crisis, CrisisId, CrisisStatus, Handle, NewCrisis, Role};
 use entraide_server::{AppState, ServerConfig};
 use entraide_store::scratch::ScratchDatabase;
 use entraide_store::{Database, DynStore, NewAccount, NewSession};
@@ -183,21 +183,11 @@ async fn prepare(store: &DynStore, people: usize) -> anyhow::Result<(CrisisId, V
         }
     }))
     .await?;
-    let zone = entraide_geo::Zone::from_json(
-        &serde_json::json!({"center": [2.3708, 48.8631], "radius_m": 1500}),
-    )?;
+    let area = serde_json::json!({"center": [2.3708, 48.8631], "radius_m": 1500});
+    let new = NewCrisis::parse("Benchmark", "", "attack", &area, None, None, now)?;
     let crisis = Crisis {
-        id: CrisisId::new(),
-        title: "Benchmark".into(),
-        description: String::new(),
-        kind: CrisisKind::from_trusted("attack".into()),
-        zone,
         status: CrisisStatus::Active,
-        starts_at: now - chrono::Duration::minutes(1),
-        expires_at: None,
-        created_by: None,
-        created_at: now,
-        updated_at: now,
+        ..new.into_proposed(CrisisId::new(), None, now)
     };
     store.create_crisis(&crisis).await?;
     let ids: Vec<AccountId> = created.iter().map(|(id, _)| *id).collect();
