@@ -1,16 +1,21 @@
 //! The event bus: a mark made on one request must reach the open pages of the marker's
-//! contacts at once.
+//! contacts at once, whichever instance they are connected to.
 //!
 //! [`Hub`] routes events to the live streams open on this instance, by account, so a mark
-//! costs one channel send per connected contact and nothing for the others. With several
-//! instances, a transport (NATS JetStream) carries every published event to every instance's
-//! hub; the hub stays the one place that decides who on this instance hears what.
+//! costs one channel send per connected contact and nothing for the others. [`Bus`] is what
+//! the application publishes to: it hands events to the local hub and, when several
+//! instances serve one city, to NATS ([`nats`]), which carries them to every other
+//! instance's hub. The hub stays the one place that decides who on an instance hears what.
+//! The bus also carries [`Invalidation`]s, so caches of sessions and crises on other
+//! instances forget at once what changed here.
 //!
 //! Delivery is best effort by design: the durable record is the store (the inbox), and a
 //! stream that falls behind skips ahead rather than slowing the writer down.
 
+pub mod nats;
+
 use dashmap::DashMap;
-use entraide_core::{AccountId, Event, Recipients};
+use entraide_core::{AccountId, CrisisId, Event, Recipients};
 use futures::Stream;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -19,6 +24,68 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+/// Something another instance may hold in a cache and must forget.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Invalidation {
+    /// A session ended (logout): its token must stop working everywhere.
+    Session([u8; 32]),
+    /// A crisis changed status.
+    Crisis(CrisisId),
+}
+
+/// What the application publishes to.
+pub struct Bus {
+    hub: Arc<Hub>,
+    remote: Option<nats::Remote>,
+    invalidations: broadcast::Sender<Invalidation>,
+}
+
+impl Bus {
+    /// One instance: events stay in this process.
+    pub fn local() -> Self {
+        Self {
+            hub: Arc::new(Hub::new()),
+            remote: None,
+            invalidations: broadcast::channel(1024).0,
+        }
+    }
+
+    /// Several instances: events and invalidations also go through NATS on `subject`.
+    pub async fn nats(url: &str, subject: &str) -> Result<Self, nats::NatsError> {
+        let bus = Self::local();
+        let remote =
+            nats::Remote::connect(url, subject, bus.hub.clone(), bus.invalidations.clone()).await?;
+        Ok(Self {
+            remote: Some(remote),
+            ..bus
+        })
+    }
+
+    pub fn hub(&self) -> &Arc<Hub> {
+        &self.hub
+    }
+
+    /// Delivers to the streams open here at once, and to the other instances.
+    pub fn publish(&self, recipients: &Recipients, event: Event) {
+        if let Some(remote) = &self.remote {
+            remote.event(recipients, &event);
+        }
+        self.hub.publish(recipients, event);
+    }
+
+    /// Tells the other instances to forget something they may have cached.
+    pub fn invalidate(&self, invalidation: Invalidation) {
+        if let Some(remote) = &self.remote {
+            remote.invalidate(invalidation);
+        }
+    }
+
+    /// What other instances ask this one to forget.
+    pub fn invalidations(&self) -> broadcast::Receiver<Invalidation> {
+        self.invalidations.subscribe()
+    }
+}
 
 /// How many events a slow stream may fall behind before it skips: a page reloads its
 /// state on reconnect, so losing a stale event is better than holding memory for it.

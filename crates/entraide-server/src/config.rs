@@ -37,6 +37,16 @@ pub struct ServerConfig {
     #[arg(long, env = "ENTRAIDE_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
     pub max_body_bytes: usize,
 
+    /// A NATS server (nats://host:4222) through which several instances sharing one
+    /// database tell each other's connected people of marks at once. Leave unset for one instance.
+    #[arg(long, env = "ENTRAIDE_NATS_URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nats_url: Option<String>,
+
+    /// The NATS subject the instances of one deployment share.
+    #[arg(long, env = "ENTRAIDE_NATS_SUBJECT", default_value = "entraide.events")]
+    pub nats_subject: String,
+
     /// How long a response is kept for replay to a retry with the same Idempotency-Key, in hours.
     #[arg(long, env = "ENTRAIDE_IDEMPOTENCY_HOURS", default_value_t = 24)]
     pub idempotency_hours: u32,

@@ -60,11 +60,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let forgetting = tokio::spawn(forget_what_changed_elsewhere(state.clone()));
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     housekeeping.abort();
+    forgetting.abort();
     result
 }
 
@@ -79,6 +81,25 @@ async fn housekeeping(state: AppState) {
             tracing::warn!(error = %e, "housekeeping failed; will try again");
         }
         state.limits.shrink();
+    }
+}
+
+/// Drops from the caches what another instance changed (see `entraide_bus::Invalidation`).
+async fn forget_what_changed_elsewhere(state: AppState) {
+    let mut invalidations = state.bus.invalidations();
+    loop {
+        match invalidations.recv().await {
+            Ok(entraide_bus::Invalidation::Session(token_hash)) => {
+                state.sessions.invalidate(&token_hash)
+            }
+            Ok(entraide_bus::Invalidation::Crisis(id)) => state.crises.invalidate(&id),
+            // Missed some: forget everything rather than keep what may be stale.
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                state.sessions.invalidate_all();
+                state.crises.invalidate_all();
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
     }
 }
 
@@ -99,9 +120,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let body = state
-        .metrics
-        .render(state.store.write_stats(), state.hub.connected_accounts());
+    let body = state.metrics.render(
+        state.store.write_stats(),
+        state.bus.hub().connected_accounts(),
+    );
     (
         [(
             header::CONTENT_TYPE,

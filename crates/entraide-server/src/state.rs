@@ -3,7 +3,7 @@
 use crate::config::ServerConfig;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimits;
-use entraide_bus::Hub;
+use entraide_bus::Bus;
 use entraide_core::{Crisis, CrisisId};
 use entraide_store::{DynStore, Session};
 use moka::sync::Cache;
@@ -23,7 +23,7 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub store: DynStore,
-    pub hub: Arc<Hub>,
+    pub bus: Bus,
     pub config: ServerConfig,
     pub metrics: Metrics,
     pub limits: RateLimits,
@@ -33,11 +33,23 @@ pub struct Inner {
 }
 
 impl AppState {
-    pub fn new(store: DynStore, config: ServerConfig) -> Self {
+    /// The state with the bus the settings ask for: NATS when `nats_url` is set, else local.
+    pub async fn with_configured_bus(
+        store: DynStore,
+        config: ServerConfig,
+    ) -> Result<Self, entraide_bus::nats::NatsError> {
+        let bus = match &config.nats_url {
+            Some(url) => Bus::nats(url, &config.nats_subject).await?,
+            None => Bus::local(),
+        };
+        Ok(Self::new(store, bus, config))
+    }
+
+    pub fn new(store: DynStore, bus: Bus, config: ServerConfig) -> Self {
         let limits = RateLimits::new(&config);
         Self(Arc::new(Inner {
             store,
-            hub: Arc::new(Hub::new()),
+            bus,
             config,
             metrics: Metrics::default(),
             limits,

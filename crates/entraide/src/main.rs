@@ -6,6 +6,7 @@ mod settings;
 
 use anyhow::Context;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use entraide_bus::Bus;
 use entraide_core::Role;
 use entraide_server::{AppState, ServerConfig};
 use settings::{ServeSettings, StorageArgs};
@@ -132,7 +133,7 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
     tracing::info!("entraide listening on http://{}", listener.local_addr()?);
-    let state = AppState::new(store, settings.server);
+    let state = AppState::with_configured_bus(store, settings.server).await?;
     entraide_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
@@ -175,7 +176,7 @@ async fn admin_create(
     let store = entraide_store::open(&storage.database()?)
         .await
         .context("opening the store")?;
-    let state = AppState::new(store, ServerConfig::default());
+    let state = AppState::new(store, Bus::local(), ServerConfig::default());
     let account = state
         .sign_up(handle, password, display_name.unwrap_or(handle), role)
         .await

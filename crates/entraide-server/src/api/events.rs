@@ -26,10 +26,14 @@ pub async fn stream(
     let open = OpenStream(state.clone());
     // "ready" tells the client the subscription is in place: anything after it is live.
     let ready = stream::once(async { Ok(SseEvent::default().event("ready").data("{}")) });
-    let events = state.hub.subscribe(caller.account.id).map(move |event| {
-        let _counted = &open;
-        let data = serde_json::to_string(&*event).expect("events serialize");
-        Ok(SseEvent::default().event(event.name()).data(data))
-    });
+    let events = state
+        .bus
+        .hub()
+        .subscribe(caller.account.id)
+        .map(move |event| {
+            let _counted = &open;
+            let data = serde_json::to_string(&*event).expect("events serialize");
+            Ok(SseEvent::default().event(event.name()).data(data))
+        });
     Sse::new(ready.chain(events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

@@ -3,6 +3,7 @@
 use crate::auth::{decoy_hash, hash_password, new_token, token_hash, verify_password};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use entraide_bus::Invalidation;
 use entraide_core::{AccountId, DisplayName, Handle, Invalids, Password, Role};
 use entraide_store::{Account, NewAccount, NewSession};
 
@@ -86,6 +87,7 @@ impl AppState {
     pub async fn log_out(&self, token_hash: &[u8; 32]) -> AppResult<()> {
         self.store.delete_session(token_hash).await?;
         self.sessions.invalidate(token_hash);
+        self.bus.invalidate(Invalidation::Session(*token_hash));
         Ok(())
     }
 }

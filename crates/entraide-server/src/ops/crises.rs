@@ -3,6 +3,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use entraide_bus::Invalidation;
 use entraide_core::safety::LOCATION_FRESHNESS;
 use entraide_core::{
     AccountId, Crisis, CrisisId, CrisisStatus, CrisisTransition, Event, Location, NewCrisis,
@@ -100,10 +101,11 @@ impl AppState {
             ..crisis
         };
         self.crises.insert(id, crisis.clone());
+        self.bus.invalidate(Invalidation::Crisis(id));
         let title = crisis.title.clone();
         match transition {
             CrisisTransition::Activate => {
-                self.hub.publish(
+                self.bus.publish(
                     &Recipients::Everyone,
                     Event::CrisisActivated {
                         crisis_id: id,
@@ -135,7 +137,7 @@ impl AppState {
                     },
                 )
                 .await?;
-                self.hub.publish(
+                self.bus.publish(
                     &Recipients::Everyone,
                     Event::CrisisRetracted {
                         crisis_id: id,

@@ -22,7 +22,7 @@ impl AppState {
         self.store
             .notify(recipients, &event, chrono::Utc::now())
             .await?;
-        self.hub
+        self.bus
             .publish(&Recipients::Accounts(recipients.to_vec()), event);
         Ok(())
     }

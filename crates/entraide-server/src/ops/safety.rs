@@ -132,7 +132,7 @@ impl AppState {
                     .and_then(|m| m.marked_by.as_ref().map(ToString::to_string)),
                 updated_at: mark.as_ref().map_or_else(chrono::Utc::now, |m| m.at),
             };
-            self.hub.publish(&Recipients::Accounts(contacts), event);
+            self.bus.publish(&Recipients::Accounts(contacts), event);
         }
         Ok(mark)
     }

@@ -41,7 +41,17 @@ pub async fn spawn_with(config: ServerConfig) -> TestServer {
     let store = entraide_store::open(&Database::Sqlite(dir.path().to_path_buf()))
         .await
         .unwrap();
-    let state = AppState::new(store, config);
+    spawn_on(store, entraide_bus::Bus::local(), config, dir).await
+}
+
+/// A server on the given store and bus (several instances share a database and a bus).
+pub async fn spawn_on(
+    store: entraide_store::DynStore,
+    bus: entraide_bus::Bus,
+    config: ServerConfig,
+    dir: tempfile::TempDir,
+) -> TestServer {
+    let state = AppState::new(store, bus, config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

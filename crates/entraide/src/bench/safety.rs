@@ -14,6 +14,7 @@
 use super::{Latency, micros_histogram, record};
 use anyhow::Context;
 use clap::Args;
+use entraide_bus::Bus;
 use entraide_core::{AccountId, Crisis, CrisisId, CrisisStatus, Handle, NewCrisis, Role};
 use entraide_server::{AppState, ServerConfig};
 use entraide_store::scratch::ScratchDatabase;
@@ -93,7 +94,7 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
     );
     let (crisis, tokens) = prepare(&store, args.people).await?;
 
-    let state = AppState::new(store.clone(), ServerConfig::default());
+    let state = AppState::new(store.clone(), Bus::local(), ServerConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let target = Arc::new(Target {
         addr: listener.local_addr()?,
