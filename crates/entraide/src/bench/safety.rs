@@ -41,6 +41,9 @@ pub struct SafetyBench {
     /// it and dropped afterwards), e.g. postgres://postgres@127.0.0.1:5432/postgres.
     #[arg(long)]
     postgres: Option<String>,
+    /// The contacts of the person whose contacts' statuses are read (the read phase).
+    #[arg(long, default_value_t = 500)]
+    contacts: usize,
     /// Print the results as JSON.
     #[arg(long)]
     json: bool,
@@ -57,6 +60,9 @@ struct Results {
     open_loop_achieved_per_s: f64,
     open_loop: Latency,
     marks_per_commit: f64,
+    /// Reading the statuses of a person's contacts (GET /crises/{id}/contacts).
+    contact_statuses: Latency,
+    contacts_listed: usize,
     errors: u64,
 }
 
@@ -92,7 +98,10 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         args.people,
         store.backend()
     );
-    let (crisis, tokens) = prepare(&store, args.people).await?;
+    let (crisis, people) = prepare(&store, args.people).await?;
+    let contacts = befriend_first(&store, &people, args.contacts).await?;
+    let reader_token = people[0].1.clone();
+    let tokens = people.into_iter().map(|(_, token)| token).collect();
 
     let state = AppState::new(store.clone(), Bus::local(), ServerConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -136,6 +145,10 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
     )
     .await?;
 
+    eprintln!("reading the statuses of {contacts} contacts…");
+    let (contact_statuses, contacts_listed) =
+        read_contact_statuses(&target, &reader_token, crisis).await?;
+
     let _ = stop_server.send(());
     server.await??;
     Ok(Results {
@@ -148,13 +161,18 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         open_loop_achieved_per_s: open_achieved,
         open_loop: open,
         marks_per_commit,
+        contact_statuses,
+        contacts_listed,
         errors: errors.load(Ordering::Relaxed),
     })
 }
 
 /// N people with a session each, and an active crisis. Written through the store directly:
 /// hashing N passwords would measure Argon2, not the Safety Check.
-async fn prepare(store: &DynStore, people: usize) -> anyhow::Result<(CrisisId, Vec<String>)> {
+async fn prepare(
+    store: &DynStore,
+    people: usize,
+) -> anyhow::Result<(CrisisId, Vec<(AccountId, String)>)> {
     let now = chrono::Utc::now();
     let password_hash = entraide_server::auth::hash_password("bench password, never used")?;
     let created = futures::future::try_join_all((0..people).map(|i| {
@@ -193,7 +211,58 @@ async fn prepare(store: &DynStore, people: usize) -> anyhow::Result<(CrisisId, V
     store.create_crisis(&crisis).await?;
     let ids: Vec<AccountId> = created.iter().map(|(id, _)| *id).collect();
     store.add_prompts(crisis.id, &ids, now).await?;
-    Ok((crisis.id, created.into_iter().map(|(_, t)| t).collect()))
+    Ok((crisis.id, created))
+}
+
+/// Makes the first person a mutual contact of the next `contacts` people; returns how many.
+async fn befriend_first(
+    store: &DynStore,
+    people: &[(AccountId, String)],
+    contacts: usize,
+) -> anyhow::Result<usize> {
+    let now = chrono::Utc::now();
+    let Some(((first, _), others)) = people.split_first() else {
+        return Ok(0);
+    };
+    let others = &others[..contacts.min(others.len())];
+    futures::future::try_join_all(others.iter().map(|(other, _)| async move {
+        store.request_contact(*first, *other, now).await?;
+        store.accept_contact(*other, *first, now).await
+    }))
+    .await?;
+    Ok(others.len())
+}
+
+/// The latency of reading one's contacts' statuses, after the marks phases gave them one;
+/// also how many contacts the answer listed, to show the read did the whole work.
+async fn read_contact_statuses(
+    target: &Arc<Target>,
+    token: &str,
+    crisis: CrisisId,
+) -> anyhow::Result<(Latency, usize)> {
+    const READS: usize = 2_000;
+    let mut connection = Connection::open(target).await?;
+    let path = format!("/api/v1/crises/{crisis}/contacts");
+    let mut histogram = micros_histogram();
+    let mut listed = 0;
+    for _ in 0..READS {
+        let request = hyper::Request::get(path.as_str())
+            .header(hyper::header::HOST, "bench")
+            .header(hyper::header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Full::new(Bytes::new()))?;
+        let sent = Instant::now();
+        let (status, body) = connection
+            .send(request)
+            .await
+            .context("reading contact statuses")?;
+        record(&mut histogram, sent.elapsed());
+        anyhow::ensure!(
+            status == hyper::StatusCode::OK,
+            "contact statuses answered {status}"
+        );
+        listed = serde_json::from_slice::<Vec<serde_json::Value>>(&body)?.len();
+    }
+    Ok((Latency::of(&histogram), listed))
 }
 
 const STATUSES: [&str; 3] = ["safe", "need_help", "not_in_area"];
@@ -242,16 +311,21 @@ impl Connection {
             .header(hyper::header::CONTENT_TYPE, "application/json")
             .body(Full::new(Bytes::from(body)))
             .expect("a valid request");
-        if self.sender.ready().await.is_err() {
-            return false;
-        }
-        match self.sender.send_request(request).await {
-            Ok(response) => {
-                let created = response.status() == hyper::StatusCode::CREATED;
-                created && response.into_body().collect().await.is_ok()
-            }
-            Err(_) => false,
-        }
+        self.send(request)
+            .await
+            .is_some_and(|(status, _)| status == hyper::StatusCode::CREATED)
+    }
+
+    /// Sends a request and reads the whole answer; None when the connection failed.
+    async fn send(
+        &mut self,
+        request: hyper::Request<Full<Bytes>>,
+    ) -> Option<(hyper::StatusCode, Bytes)> {
+        self.sender.ready().await.ok()?;
+        let response = self.sender.send_request(request).await.ok()?;
+        let status = response.status();
+        let body = response.into_body().collect().await.ok()?.to_bytes();
+        Some((status, body))
     }
 }
 
@@ -364,6 +438,10 @@ fn print_results(r: &Results) {
     println!(
         "  marks per commit (group commit): {:.1}",
         r.marks_per_commit
+    );
+    println!(
+        "  contacts' statuses of a person with {} contacts: p50 {:.2} ms   p99 {:.2} ms   (target p99 <= 5 ms)",
+        r.contacts_listed, r.contact_statuses.p50_ms, r.contact_statuses.p99_ms
     );
     println!(
         "  target: >= 50,000 marks/s; p99 <= 10 ms at half that rate; failed requests: {}",
