@@ -115,7 +115,10 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-async fn session_of(state: &AppState, token: &str) -> AppResult<Option<(Session, [u8; 32])>> {
+pub(crate) async fn session_of(
+    state: &AppState,
+    token: &str,
+) -> AppResult<Option<(Session, [u8; 32])>> {
     let hash = token_hash(token);
     let now = chrono::Utc::now();
     if let Some(session) = state.sessions.get(&hash) {

@@ -8,7 +8,7 @@
 //! ([`IdempotencyScope::derived_id`]), so even a crash between the write and the stored
 //! response can't make a second row.
 
-use crate::auth::{presented_token, token_hash};
+use crate::auth::{presented_token, session_of};
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::body::{Body, to_bytes};
@@ -22,6 +22,9 @@ use sha2::{Digest, Sha256};
 
 pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotency-replayed";
+
+/// The scope of requests made without a valid session.
+const ANONYMOUS: &str = "anonymous";
 
 /// The key of the request being run, for handlers that derive ids from it.
 #[derive(Clone, Debug)]
@@ -56,11 +59,16 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         Ok(b) => b,
         Err(_) => return AppError::TooLarge(state.config.max_body_bytes).into_response(),
     };
-    // Scoped to the credential: two clients choosing the same key never share responses.
-    let scope = match presented_token(&parts) {
-        Some((token, _)) => hex(&token_hash(&token)),
-        None => "anonymous".to_string(),
+    // Scoped to the account: two people choosing the same key never share responses. A
+    // request without a valid session is anonymous, whatever token it shows.
+    let account = match presented_token(&parts) {
+        Some((token, _)) => match session_of(&state, &token).await {
+            Ok(session) => session.map(|(s, _)| s.account.id),
+            Err(e) => return e.into_response(),
+        },
+        None => None,
     };
+    let scope = account.map_or_else(|| ANONYMOUS.to_string(), |id| id.to_string());
     let key = IdempotencyKey { scope, key };
     let fingerprint: [u8; 32] = {
         let mut h = Sha256::new();
@@ -103,7 +111,11 @@ async fn remember(state: &AppState, key: &IdempotencyKey, response: Response) ->
             return AppError::Internal(e.to_string()).into_response();
         }
     };
-    let outcome = if parts.status.is_server_error() {
+    // Anonymous requests keep only what they created (a sign-up, a log-in, both
+    // rate-limited): storing every refusal would let anyone fill the table with new keys.
+    let keep =
+        !parts.status.is_server_error() && (key.scope != ANONYMOUS || parts.status.is_success());
+    let outcome = if !keep {
         state.store.release_idempotency_key(key).await
     } else {
         let content_type = parts
@@ -142,8 +154,4 @@ fn conflict(code: &str, message: &str) -> Response {
         axum::Json(json!({"error": {"code": code, "message": message}})),
     )
         .into_response()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -713,3 +713,66 @@ async fn health_and_metrics_answer() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn refused_requests_leave_no_idempotency_record() {
+    use entraide_store::{IdempotencyClaim, IdempotencyKey};
+    let server = spawn().await;
+    let anon = Client::anonymous(&server);
+    let forged = Client {
+        token: Some("not-a-real-token".into()),
+        ..Client::anonymous(&server)
+    };
+    let body = json!({"title": "x", "kind": "attack", "area": eleventh_arrondissement()});
+    for (client, key) in [(&anon, "spam-1"), (&forged, "spam-2")] {
+        let r = client
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/crises",
+                Some(body.clone()),
+                Some(key),
+            )
+            .await;
+        assert_eq!(r.status, 401);
+        let claim = server
+            .state
+            .store
+            .claim_idempotency_key(
+                &IdempotencyKey {
+                    scope: "anonymous".into(),
+                    key: key.into(),
+                },
+                &[0; 32],
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            claim,
+            IdempotencyClaim::Claimed,
+            "a refused anonymous request was remembered under {key}"
+        );
+    }
+
+    // Two people choosing the same key each get their own answer.
+    let responder = Client::responder(&server, "prefecture").await;
+    let other = Client::responder(&server, "samu").await;
+    let a = responder
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/crises",
+            Some(body.clone()),
+            Some("same"),
+        )
+        .await;
+    let b = other
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/crises",
+            Some(body),
+            Some("same"),
+        )
+        .await;
+    assert_eq!((a.status, b.status), (201, 201));
+    assert_ne!(a.body["id"], b.body["id"]);
+}
