@@ -1,0 +1,671 @@
+//! Counts of tags per place cell and minute, and what is rising against its own baseline.
+
+use crate::post::Post;
+use crate::sketch::SpaceSaving;
+use chrono::{DateTime, TimeDelta, Utc};
+use entraide_text::{Hashtag, hashtags_into, tag_key};
+use h3o::{CellIndex, LatLng, Resolution};
+use std::collections::{BTreeMap, HashMap};
+
+/// H3 resolution 7: cells of about 5 km², fine enough to tell the 10th arrondissement from the
+/// 11th's east side, coarse enough that a cell sees more than a handful of posts a minute.
+pub const RESOLUTION: Resolution = Resolution::Seven;
+
+/// Tunables. Memory is at most `max_cells × retention_minutes × capacity` entries for cells,
+/// plus `retention_minutes × global_capacity` for the global area.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Space-Saving capacity `k` of each (cell, minute) sketch.
+    pub capacity: usize,
+    /// Capacity of each minute of the global area, which sees every post.
+    pub global_capacity: usize,
+    /// Minutes kept behind the newest post's minute; older posts are late and skipped.
+    pub retention_minutes: i64,
+    /// Cells kept; beyond it the least recently touched are dropped.
+    pub max_cells: usize,
+    /// Windows before the query window averaged into a tag's baseline.
+    pub baseline_windows: i64,
+    /// A tag seen fewer times than this in the window is noise, not a trend.
+    pub min_count: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            capacity: 32,
+            global_capacity: 1024,
+            retention_minutes: 180,
+            max_cells: 20_000,
+            baseline_windows: 4,
+            min_count: 3,
+        }
+    }
+}
+
+/// A tag rising in an area.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trend {
+    /// The spelling most used for this tag in the window.
+    pub tag: String,
+    /// Posts with the tag in the window (an upper estimate, see [`crate::sketch`]).
+    pub count: u64,
+    /// Mean count per window over the `baseline_windows` windows before it.
+    pub baseline: f64,
+    /// `(count - baseline) / sqrt(baseline + 1)`: how far the window is above the tag's usual
+    /// level, in units of a Poisson standard deviation of that level. A steady tag scores
+    /// about 0 however big it is; a tag going from 0 to 20 scores 20; the `+ 1` keeps tags
+    /// with no history from dividing by zero and damps bursts of two or three posts.
+    pub score: f64,
+    /// Seen little or not at all before the window: all baseline windows together hold at most
+    /// a tenth of the window's count.
+    pub new: bool,
+}
+
+/// What the engine has seen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Posts counted (with or without tags).
+    pub posts: u64,
+    /// Posts older than the oldest minute kept, skipped.
+    pub late: u64,
+    /// Cells dropped to stay under `max_cells`.
+    pub evicted_cells: u64,
+}
+
+#[derive(Debug)]
+struct Area {
+    /// Minute since the epoch → counts of that minute.
+    buckets: BTreeMap<i64, SpaceSaving>,
+    /// Engine clock at the last post counted here, for least-recently-touched eviction.
+    touched: u64,
+}
+
+impl Area {
+    fn new() -> Self {
+        Self {
+            buckets: BTreeMap::new(),
+            touched: 0,
+        }
+    }
+
+    fn in_range(&self, after: i64, upto: i64) -> impl Iterator<Item = &SpaceSaving> {
+        self.buckets.range(after + 1..=upto).map(|(_, s)| s)
+    }
+}
+
+/// Live trends: feed posts with [`Trends::add`], ask with [`Trends::trending_near`].
+#[derive(Debug)]
+pub struct Trends {
+    cfg: Config,
+    cells: HashMap<CellIndex, Area>,
+    global: Area,
+    /// Minute → cells holding a bucket for it, so dropping a minute visits only those cells,
+    /// not every cell held (which made pruning most of the ingest time).
+    cells_by_minute: BTreeMap<i64, Vec<CellIndex>>,
+    newest_minute: Option<i64>,
+    clock: u64,
+    stats: Stats,
+}
+
+fn minute_of(t: DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(60)
+}
+
+fn time_of(minute: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(minute * 60, 0).unwrap_or_default()
+}
+
+impl Trends {
+    pub fn new(cfg: Config) -> Self {
+        Self {
+            cfg,
+            cells: HashMap::new(),
+            global: Area::new(),
+            cells_by_minute: BTreeMap::new(),
+            newest_minute: None,
+            clock: 0,
+            stats: Stats::default(),
+        }
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// Cells currently held.
+    pub fn cell_count(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Sketch entries currently held, cells and global area together: the memory that grows
+    /// with the stream, bounded by the [`Config`].
+    pub fn entry_count(&self) -> usize {
+        let area = |a: &Area| a.buckets.values().map(SpaceSaving::len).sum::<usize>();
+        self.cells.values().map(area).sum::<usize>() + area(&self.global)
+    }
+
+    /// Counts a post's hashtags. Returns `false` if the post was late and skipped.
+    pub fn add(&mut self, post: &Post) -> bool {
+        let mut tags: Vec<Hashtag<'_>> = Vec::new();
+        hashtags_into(&post.text, &mut tags);
+        self.add_tags(post.created_at, post.place, tags.iter().map(|h| h.tag))
+    }
+
+    /// Counts tags (raw spellings, without `#`) posted at `at` from `place`. A tag repeated in
+    /// one post counts once: a post is one voice. Returns `false` if the post was late.
+    pub fn add_tags<'a>(
+        &mut self,
+        at: DateTime<Utc>,
+        place: Option<LatLng>,
+        tags: impl IntoIterator<Item = &'a str>,
+    ) -> bool {
+        let minute = minute_of(at);
+        match self.newest_minute {
+            Some(newest) if minute <= newest - self.cfg.retention_minutes => {
+                self.stats.late += 1;
+                return false;
+            }
+            Some(newest) if minute <= newest => {}
+            _ => {
+                self.newest_minute = Some(minute);
+                self.prune(minute - self.cfg.retention_minutes);
+            }
+        }
+        self.stats.posts += 1;
+        self.clock += 1;
+        let mut keys: Vec<(String, &str)> = Vec::new();
+        for raw in tags {
+            let key = tag_key(raw);
+            if !keys.iter().any(|(k, _)| *k == key) {
+                keys.push((key, raw));
+            }
+        }
+        if keys.is_empty() {
+            return true;
+        }
+        let (capacity, global_capacity) = (self.cfg.capacity, self.cfg.global_capacity);
+        let global = self
+            .global
+            .buckets
+            .entry(minute)
+            .or_insert_with(|| SpaceSaving::new(global_capacity));
+        for (key, raw) in &keys {
+            global.add(key, raw, 1);
+        }
+        if let Some(place) = place {
+            let cell = place.to_cell(RESOLUTION);
+            let area = self.cells.entry(cell).or_insert_with(Area::new);
+            area.touched = self.clock;
+            let sketch = area.buckets.entry(minute).or_insert_with(|| {
+                self.cells_by_minute.entry(minute).or_default().push(cell);
+                SpaceSaving::new(capacity)
+            });
+            for (key, raw) in &keys {
+                sketch.add(key, raw, 1);
+            }
+            if self.cells.len() > self.cfg.max_cells {
+                self.evict();
+            }
+        }
+        true
+    }
+
+    /// Drops minutes at or before `cutoff`, and cells left empty. Runs only when the newest
+    /// minute moves forward, and visits only the cells that hold a dropped minute.
+    fn prune(&mut self, cutoff: i64) {
+        let kept = self.cells_by_minute.split_off(&(cutoff + 1));
+        for (minute, cells) in std::mem::replace(&mut self.cells_by_minute, kept) {
+            for cell in cells {
+                // The cell may have been evicted since.
+                if let Some(area) = self.cells.get_mut(&cell) {
+                    area.buckets.remove(&minute);
+                    if area.buckets.is_empty() {
+                        self.cells.remove(&cell);
+                    }
+                }
+            }
+        }
+        self.global.buckets = self.global.buckets.split_off(&(cutoff + 1));
+    }
+
+    /// Drops the least recently touched tenth of the cells, so the selection is paid once per
+    /// many new cells rather than on each. (The minute index may keep ids of evicted cells until
+    /// their minute expires: 8 bytes per bucket created within the retention.)
+    fn evict(&mut self) {
+        let mut by_age: Vec<(u64, CellIndex)> =
+            self.cells.iter().map(|(c, a)| (a.touched, *c)).collect();
+        let target = self.cfg.max_cells - self.cfg.max_cells / 10;
+        let drop = self.cells.len().saturating_sub(target);
+        if drop < by_age.len() {
+            // Only which cells are the oldest matters, not their order.
+            by_age.select_nth_unstable(drop);
+        }
+        for (_, cell) in &by_age[..drop] {
+            self.cells.remove(cell);
+        }
+        self.stats.evicted_cells += drop as u64;
+    }
+
+    /// Cells within `radius_km` of `centre` (a cell counts if its centre is within the radius
+    /// plus one cell edge, so a small radius still sees the cell the point is in).
+    fn areas_near(&self, centre: LatLng, radius_km: f64) -> Vec<&Area> {
+        let edge = RESOLUTION.edge_length_km();
+        let reach = radius_km.max(0.0) + edge;
+        let near = |cell: CellIndex| LatLng::from(cell).distance_km(centre) <= reach;
+        // Centres of ring k are at least 1.5 × edge × k from the centre cell's.
+        let k = (reach / (1.5 * edge)).ceil() as u32 + 1;
+        let disk_size = 3 * u64::from(k) * u64::from(k + 1) + 1;
+        if disk_size < self.cells.len() as u64 {
+            let disk: Vec<CellIndex> = centre.to_cell(RESOLUTION).grid_disk(k);
+            disk.into_iter()
+                .filter(|c| near(*c))
+                .filter_map(|c| self.cells.get(&c))
+                .collect()
+        } else {
+            // A wide radius over few held cells: checking each held cell is cheaper.
+            self.cells
+                .iter()
+                .filter(|(c, _)| near(**c))
+                .map(|(_, a)| a)
+                .collect()
+        }
+    }
+
+    /// What is rising within `radius_km` of `centre` in the `window` ending at `at`, best first.
+    pub fn trending_near(
+        &self,
+        centre: LatLng,
+        radius_km: f64,
+        at: DateTime<Utc>,
+        window: TimeDelta,
+        limit: usize,
+    ) -> Vec<Trend> {
+        self.trending(&self.areas_near(centre, radius_km), at, window, limit)
+    }
+
+    /// What is rising among all posts, with or without a place.
+    pub fn trending_global(
+        &self,
+        at: DateTime<Utc>,
+        window: TimeDelta,
+        limit: usize,
+    ) -> Vec<Trend> {
+        self.trending(&[&self.global], at, window, limit)
+    }
+
+    fn trending(
+        &self,
+        areas: &[&Area],
+        at: DateTime<Utc>,
+        window: TimeDelta,
+        limit: usize,
+    ) -> Vec<Trend> {
+        let end = minute_of(at);
+        let w = window.num_minutes().max(1);
+        // key → (count, best spelling and the count it had in its sketch).
+        let mut current: HashMap<&str, (u64, &str, u64)> = HashMap::new();
+        for area in areas {
+            for sketch in area.in_range(end - w, end) {
+                for e in sketch.entries() {
+                    let c = current.entry(&e.key).or_insert((0, &e.spelling, 0));
+                    c.0 += e.count;
+                    if e.count > c.2 {
+                        (c.1, c.2) = (&e.spelling, e.count);
+                    }
+                }
+            }
+        }
+        current.retain(|_, c| c.0 >= self.cfg.min_count);
+        // Baseline windows that fall before the oldest minute kept hold nothing yet, not zero
+        // posts: average only over those the retention covers.
+        let oldest_kept = self
+            .newest_minute
+            .map_or(end, |n| n - self.cfg.retention_minutes + 1);
+        let covered = ((end - w + 1 - oldest_kept) / w).clamp(1, self.cfg.baseline_windows.max(1));
+        let mut prior: HashMap<&str, u64> = HashMap::new();
+        for area in areas {
+            for sketch in area.in_range(end - w - covered * w, end - w) {
+                for key in current.keys() {
+                    if let Some(e) = sketch.get(key) {
+                        *prior.entry(key).or_default() += e.count;
+                    }
+                }
+            }
+        }
+        let mut trends: Vec<Trend> = current
+            .into_iter()
+            .map(|(key, (count, spelling, _))| {
+                let before = prior.get(key).copied().unwrap_or(0);
+                let baseline = before as f64 / covered as f64;
+                let score = (count as f64 - baseline) / (baseline + 1.0).sqrt();
+                Trend {
+                    tag: spelling.to_owned(),
+                    count,
+                    baseline,
+                    score,
+                    new: before * 10 <= count,
+                }
+            })
+            .filter(|t| t.score > 0.0)
+            .collect();
+        trends.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.count.cmp(&a.count))
+                .then_with(|| a.tag.cmp(&b.tag))
+        });
+        trends.truncate(limit);
+        trends
+    }
+
+    /// Posts per minute with `tag` (any spelling) near `centre`, for each minute from `from` to
+    /// `to` included that is still kept.
+    pub fn series(
+        &self,
+        tag: &str,
+        centre: LatLng,
+        radius_km: f64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, u64)> {
+        let Some(newest) = self.newest_minute else {
+            return Vec::new();
+        };
+        let key = tag_key(tag.strip_prefix(['#', '＃']).unwrap_or(tag));
+        let areas = self.areas_near(centre, radius_km);
+        // Clamped to what is kept, so a careless range cannot allocate years of zeros.
+        let first = minute_of(from).max(newest - self.cfg.retention_minutes + 1);
+        let last = minute_of(to).min(newest);
+        (first..=last)
+            .map(|m| {
+                let n = areas
+                    .iter()
+                    .filter_map(|a| a.buckets.get(&m))
+                    .filter_map(|s| s.get(&key))
+                    .map(|e| e.count)
+                    .sum();
+                (time_of(m), n)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testrng::Rng;
+
+    fn t(hh: u32, mm: u32, ss: u32) -> DateTime<Utc> {
+        format!("2015-11-13T{hh:02}:{mm:02}:{ss:02}Z")
+            .parse()
+            .unwrap()
+    }
+
+    fn ll(lat: f64, lon: f64) -> LatLng {
+        LatLng::new(lat, lon).unwrap()
+    }
+
+    const PARIS_11: (f64, f64) = (48.8626, 2.3795);
+    const LYON: (f64, f64) = (45.7640, 4.8357);
+
+    fn paris() -> LatLng {
+        ll(PARIS_11.0, PARIS_11.1)
+    }
+
+    fn lyon() -> LatLng {
+        ll(LYON.0, LYON.1)
+    }
+
+    fn window() -> TimeDelta {
+        TimeDelta::minutes(15)
+    }
+
+    fn tags(trends: &[Trend]) -> Vec<&str> {
+        trends.iter().map(|t| t.tag.as_str()).collect()
+    }
+
+    #[test]
+    fn spellings_of_one_tag_count_together() {
+        let mut tr = Trends::new(Config::default());
+        for text in [
+            "#PorteOuverte",
+            "abri #porteouverte",
+            "#PorteOuverte rue de Charonne",
+            "＃ＰｏｒｔｅＯｕｖｅｒｔｅ",
+            "#PorteOuverte #PORTEOUVERTE twice in one post counts once",
+        ] {
+            tr.add_tags(
+                t(21, 30, 0),
+                Some(paris()),
+                entraide_text::hashtags(text).iter().map(|h| h.tag),
+            );
+        }
+        let got = tr.trending_near(paris(), 2.0, t(21, 30, 0), window(), 10);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].tag.as_str(), got[0].count), ("PorteOuverte", 5));
+        assert!(got[0].new);
+    }
+
+    #[test]
+    fn add_reads_the_post_text() {
+        let mut tr = Trends::new(Config::default());
+        let post = crate::parse_post(
+            r##"{"id":"1","text":"#PrayForParis #PrayForParis","created_at":"2015-11-13T22:00:00Z"}"##,
+        )
+        .unwrap();
+        for _ in 0..3 {
+            assert!(tr.add(&post));
+        }
+        let got = tr.trending_global(t(22, 0, 0), window(), 10);
+        assert_eq!((got[0].tag.as_str(), got[0].count), ("PrayForParis", 3));
+    }
+
+    /// A burst in the 11th after an hour of steady chatter everywhere: it trends near Paris,
+    /// not near Lyon; the steady, bigger tag ranks below it.
+    fn night() -> Vec<(DateTime<Utc>, LatLng, &'static str)> {
+        let mut posts = Vec::new();
+        let mut rng = Rng(7);
+        for minute in 0..75u32 {
+            let at = |s: u32| t(20 + (minute / 60), minute % 60, s);
+            for i in 0..30 {
+                let place = if i % 2 == 0 { paris() } else { lyon() };
+                posts.push((at(i * 2), place, "#Paris #vendredi"));
+            }
+            if minute >= 60 {
+                // 3 to 5 a minute, only in the 11th.
+                for i in 0..3 + rng.next() % 3 {
+                    posts.push((at(i as u32 * 7), paris(), "#PorteOuverte"));
+                }
+            }
+        }
+        posts
+    }
+
+    #[test]
+    fn a_burst_trends_near_it_and_not_elsewhere_and_beats_steady_volume() {
+        let mut tr = Trends::new(Config::default());
+        for (at, place, text) in night() {
+            tr.add_tags(
+                at,
+                Some(place),
+                entraide_text::hashtags(text).iter().map(|h| h.tag),
+            );
+        }
+        let at = t(21, 14, 59);
+        let near_paris = tr.trending_near(paris(), 3.0, at, window(), 10);
+        assert_eq!(tags(&near_paris), ["PorteOuverte"], "{near_paris:?}");
+        assert!(near_paris[0].new && near_paris[0].count >= 45);
+        assert!(tr.trending_near(lyon(), 3.0, at, window(), 10).is_empty());
+        // #Paris has 4 times the volume but no rise, so it is not trending at all.
+        let paris_tag = tr.trending_near(paris(), 3.0, at, window(), 10);
+        assert!(!tags(&paris_tag).contains(&"Paris"));
+        // And the series shows the step.
+        let s = tr.series("#porteouverte", paris(), 3.0, t(20, 58, 0), t(21, 1, 0));
+        let counts: Vec<u64> = s.iter().map(|(_, n)| *n).collect();
+        assert_eq!(counts[..2], [0, 0]);
+        assert!(
+            counts[2..].iter().all(|&n| (3..=5).contains(&n)),
+            "{counts:?}"
+        );
+        assert_eq!(s[0].0, t(20, 58, 0));
+    }
+
+    #[test]
+    fn a_steady_tag_ranks_below_a_rising_smaller_one() {
+        let mut tr = Trends::new(Config::default());
+        for minute in 0..75u32 {
+            let at = t(20 + minute / 60, minute % 60, 0);
+            // Big and steady, with a small rise at the end.
+            let big = if minute >= 60 { 110 } else { 100 };
+            for _ in 0..big {
+                tr.add_tags(at, Some(paris()), ["Paris"]);
+            }
+            if minute >= 60 {
+                for _ in 0..5 {
+                    tr.add_tags(at, Some(paris()), ["RechercheParis"]);
+                }
+            } else if minute % 2 == 0 {
+                tr.add_tags(at, Some(paris()), ["RechercheParis"]);
+            }
+        }
+        let got = tr.trending_near(paris(), 1.0, t(21, 14, 0), window(), 10);
+        assert_eq!(tags(&got), ["RechercheParis", "Paris"], "{got:?}");
+        assert!(got[0].count > 0 && got[1].count > got[0].count);
+        assert!((got[1].baseline - 1500.0).abs() < 1.0, "{:?}", got[1]);
+        // 30 before in 4 windows of 15 minutes (7.5 a window): seen before, so not new.
+        assert!((got[0].baseline - 7.5).abs() < 1e-9);
+        assert!(!got[0].new);
+    }
+
+    #[test]
+    fn disorder_within_retention_gives_the_same_answer() {
+        let mut ordered = Trends::new(Config::default());
+        let mut shuffled = Trends::new(Config::default());
+        let mut posts = night();
+        for (at, place, text) in &posts {
+            ordered.add_tags(
+                *at,
+                Some(*place),
+                entraide_text::hashtags(text).iter().map(|h| h.tag),
+            );
+        }
+        // Fisher–Yates: up to 75 minutes of disorder, within the 3 h kept.
+        let mut rng = Rng(99);
+        for i in (1..posts.len()).rev() {
+            posts.swap(i, (rng.next() % (i as u64 + 1)) as usize);
+        }
+        for (at, place, text) in &posts {
+            assert!(shuffled.add_tags(
+                *at,
+                Some(*place),
+                entraide_text::hashtags(text).iter().map(|h| h.tag)
+            ));
+        }
+        let at = t(21, 14, 59);
+        assert_eq!(
+            ordered.trending_near(paris(), 3.0, at, window(), 10),
+            shuffled.trending_near(paris(), 3.0, at, window(), 10)
+        );
+        assert_eq!(shuffled.stats().late, 0);
+    }
+
+    #[test]
+    fn posts_older_than_retention_are_counted_late_and_skipped() {
+        let cfg = Config {
+            retention_minutes: 60,
+            ..Config::default()
+        };
+        let mut tr = Trends::new(cfg);
+        assert!(tr.add_tags(t(22, 0, 0), Some(paris()), ["Now"]));
+        // 59 minutes before: still kept. 60: dropped.
+        assert!(tr.add_tags(t(21, 1, 0), Some(paris()), ["Old"]));
+        assert!(!tr.add_tags(t(21, 0, 59), Some(paris()), ["TooOld"]));
+        assert!(!tr.add_tags(t(20, 0, 0), None, ["TooOld"]));
+        assert_eq!(tr.stats().late, 2);
+        assert_eq!(tr.stats().posts, 2);
+        let s = tr.series("TooOld", paris(), 5.0, t(20, 0, 0), t(22, 0, 0));
+        assert!(s.iter().all(|(_, n)| *n == 0));
+        assert_eq!(s.len(), 60, "only kept minutes are reported");
+        // Time moving on drops what falls out of the retention.
+        tr.add_tags(t(22, 30, 0), Some(paris()), ["Later"]);
+        let s = tr.series("Old", paris(), 5.0, t(21, 0, 0), t(22, 30, 0));
+        assert!(s.iter().all(|(_, n)| *n == 0));
+    }
+
+    #[test]
+    fn posts_without_a_place_count_only_globally() {
+        let mut tr = Trends::new(Config::default());
+        for _ in 0..5 {
+            tr.add_tags(t(21, 30, 0), None, ["PrayForParis"]);
+        }
+        assert!(
+            tr.trending_near(paris(), 50.0, t(21, 30, 0), window(), 10)
+                .is_empty()
+        );
+        assert_eq!(tr.cell_count(), 0);
+        assert_eq!(
+            tags(&tr.trending_global(t(21, 30, 0), window(), 10)),
+            ["PrayForParis"]
+        );
+    }
+
+    #[test]
+    fn a_wide_radius_reaches_other_cities_and_a_small_one_does_not() {
+        let mut tr = Trends::new(Config::default());
+        for _ in 0..5 {
+            tr.add_tags(t(21, 30, 0), Some(lyon()), ["Lyon"]);
+        }
+        // Paris–Lyon is about 392 km.
+        assert!(
+            tr.trending_near(paris(), 300.0, t(21, 30, 0), window(), 10)
+                .is_empty()
+        );
+        assert_eq!(
+            tags(&tr.trending_near(paris(), 450.0, t(21, 30, 0), window(), 10)),
+            ["Lyon"]
+        );
+        // A small radius uses the grid disk once many cells are held.
+        let mut rng = Rng(3);
+        for _ in 0..2000 {
+            let p = ll(43.0 + rng.unit() * 7.0, -1.0 + rng.unit() * 8.0);
+            tr.add_tags(t(21, 30, 0), Some(p), ["Bruit"]);
+        }
+        assert_eq!(
+            tags(&tr.trending_near(lyon(), 2.0, t(21, 30, 0), window(), 10)),
+            ["Lyon"]
+        );
+    }
+
+    /// A million random distinct tags over an hour and a half of posts all over France: memory
+    /// stays under the configured cap throughout.
+    #[test]
+    fn memory_stays_bounded_with_a_million_distinct_tags() {
+        let cfg = Config {
+            capacity: 8,
+            global_capacity: 64,
+            retention_minutes: 30,
+            max_cells: 200,
+            ..Config::default()
+        };
+        let cap = cfg.max_cells * cfg.retention_minutes as usize * cfg.capacity
+            + cfg.retention_minutes as usize * cfg.global_capacity;
+        let mut tr = Trends::new(cfg.clone());
+        let mut rng = Rng(1);
+        let start = t(20, 0, 0);
+        for i in 0..1_000_000i64 {
+            let at = start + TimeDelta::milliseconds(i * 5);
+            let place =
+                (rng.next() % 10 < 6).then(|| ll(43.0 + rng.unit() * 7.0, -1.0 + rng.unit() * 8.0));
+            let tag = format!("t{:x}", rng.next());
+            tr.add_tags(at, place, [tag.as_str()]);
+            if i % 10_000 == 0 {
+                assert!(tr.cell_count() <= cfg.max_cells);
+                assert!(tr.entry_count() <= cap, "{} > {cap}", tr.entry_count());
+            }
+        }
+        assert!(tr.cell_count() <= cfg.max_cells);
+        assert!(tr.entry_count() <= cap);
+        assert!(tr.stats().evicted_cells > 0);
+        assert_eq!(tr.stats().posts, 1_000_000);
+    }
+}
