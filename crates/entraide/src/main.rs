@@ -2,6 +2,7 @@
 //! the whole platform on an embedded database; the other commands administer it.
 
 mod bench;
+mod hashtags;
 mod settings;
 
 use anyhow::Context;
@@ -38,6 +39,13 @@ enum Command {
     /// Administer accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Extract hashtags as Twitter does: one text per line on standard input, one JSON array
+    /// per line out ([{"tag", "start", "end"}], indices in code points, end exclusive).
+    Hashtags {
+        /// Each input line is a JSON string, so a text may hold newlines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure the performance targets on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -90,6 +98,7 @@ fn main() -> anyhow::Result<()> {
             print!("{}", settings.to_toml_redacted()?);
             Ok(())
         }
+        Command::Hashtags { json } => hashtags::run(json),
         Command::Bench(BenchCommand::Safety(args)) => runtime.block_on(bench::safety::run(args)),
         Command::Admin(AdminCommand::Create {
             handle,
