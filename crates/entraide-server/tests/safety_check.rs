@@ -418,20 +418,10 @@ async fn a_retried_request_creates_nothing_new() {
     let responder = Client::responder(&server, "prefecture").await;
     let body = json!({"title": "Inondation", "kind": "flood", "area": eleventh_arrondissement()});
     let first = responder
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/crises",
-            Some(body.clone()),
-            Some("key-1"),
-        )
+        .post_keyed("/api/v1/crises", body.clone(), "key-1")
         .await;
     let again = responder
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/crises",
-            Some(body.clone()),
-            Some("key-1"),
-        )
+        .post_keyed("/api/v1/crises", body.clone(), "key-1")
         .await;
     assert_eq!(first.status, 201);
     assert_eq!(again.status, 201);
@@ -441,11 +431,10 @@ async fn a_retried_request_creates_nothing_new() {
     assert_eq!(crises.body["crises"].as_array().unwrap().len(), 1);
 
     let reused = responder
-        .send(
-            reqwest::Method::POST,
+        .post_keyed(
             "/api/v1/crises",
-            Some(json!({"title": "Autre", "kind": "fire", "area": eleventh_arrondissement()})),
-            Some("key-1"),
+            json!({"title": "Autre", "kind": "fire", "area": eleventh_arrondissement()}),
+            "key-1",
         )
         .await;
     assert_eq!(reused.status, 409);
@@ -456,20 +445,10 @@ async fn a_retried_request_creates_nothing_new() {
     let signup =
         json!({"handle": "retry", "password": "correct horse battery", "display_name": "R"});
     let a = anon
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/accounts",
-            Some(signup.clone()),
-            Some("signup-1"),
-        )
+        .post_keyed("/api/v1/accounts", signup.clone(), "signup-1")
         .await;
     let b = anon
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/accounts",
-            Some(signup),
-            Some("signup-1"),
-        )
+        .post_keyed("/api/v1/accounts", signup, "signup-1")
         .await;
     assert_eq!((a.status, b.status), (201, 201));
     assert_eq!(a.body["id"], b.body["id"]);
@@ -482,11 +461,10 @@ async fn a_retried_request_creates_nothing_new() {
         let crisis = crisis.clone();
         tokio::spawn(async move {
             alice
-                .send(
-                    reqwest::Method::POST,
+                .post_keyed(
                     &format!("/api/v1/crises/{crisis}/safety"),
-                    Some(json!({"status": "safe"})),
-                    Some("mark-1"),
+                    json!({"status": "safe"}),
+                    "mark-1",
                 )
                 .await
                 .status
@@ -725,14 +703,7 @@ async fn refused_requests_leave_no_idempotency_record() {
     };
     let body = json!({"title": "x", "kind": "attack", "area": eleventh_arrondissement()});
     for (client, key) in [(&anon, "spam-1"), (&forged, "spam-2")] {
-        let r = client
-            .send(
-                reqwest::Method::POST,
-                "/api/v1/crises",
-                Some(body.clone()),
-                Some(key),
-            )
-            .await;
+        let r = client.post_keyed("/api/v1/crises", body.clone(), key).await;
         assert_eq!(r.status, 401);
         let claim = server
             .state
@@ -758,21 +729,9 @@ async fn refused_requests_leave_no_idempotency_record() {
     let responder = Client::responder(&server, "prefecture").await;
     let other = Client::responder(&server, "samu").await;
     let a = responder
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/crises",
-            Some(body.clone()),
-            Some("same"),
-        )
+        .post_keyed("/api/v1/crises", body.clone(), "same")
         .await;
-    let b = other
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/crises",
-            Some(body),
-            Some("same"),
-        )
-        .await;
+    let b = other.post_keyed("/api/v1/crises", body, "same").await;
     assert_eq!((a.status, b.status), (201, 201));
     assert_ne!(a.body["id"], b.body["id"]);
 }

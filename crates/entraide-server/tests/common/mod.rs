@@ -138,6 +138,12 @@ impl Client {
             .await
     }
 
+    /// A POST carrying an `Idempotency-Key`, as a client that may retry sends it.
+    pub async fn post_keyed(&self, path: &str, body: Value, key: &str) -> Reply {
+        self.send(reqwest::Method::POST, path, Some(body), Some(key))
+            .await
+    }
+
     pub async fn put(&self, path: &str, body: Value) -> Reply {
         self.send(reqwest::Method::PUT, path, Some(body), None)
             .await
