@@ -76,12 +76,23 @@ impl CrisisTransition {
         }
     }
 
+    pub const ALL: [CrisisTransition; 3] = [
+        CrisisTransition::Activate,
+        CrisisTransition::Close,
+        CrisisTransition::Retract,
+    ];
+
     pub fn verb(self) -> &'static str {
         match self {
             CrisisTransition::Activate => "activate",
             CrisisTransition::Close => "close",
             CrisisTransition::Retract => "retract",
         }
+    }
+
+    /// The transition a verb names, as in `/crises/{id}/activate`.
+    pub fn from_verb(verb: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.verb() == verb)
     }
 }
 
@@ -236,6 +247,14 @@ mod tests {
         assert!(Activate.apply(Active).is_err());
         assert!(Close.apply(Proposed).is_err());
         assert!(Activate.apply(Retracted).unwrap_err().contains("retracted"));
+    }
+
+    #[test]
+    fn verbs_name_their_transitions() {
+        for t in CrisisTransition::ALL {
+            assert_eq!(CrisisTransition::from_verb(t.verb()), Some(t));
+        }
+        assert_eq!(CrisisTransition::from_verb("delete"), None);
     }
 
     #[test]

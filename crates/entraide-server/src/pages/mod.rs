@@ -54,9 +54,7 @@ pub fn router() -> Router<AppState> {
             get(responder::new_page).post(responder::create),
         )
         .route("/crises/{id}", get(crisis::page))
-        .route("/crises/{id}/activate", post(responder::activate))
-        .route("/crises/{id}/close", post(responder::close))
-        .route("/crises/{id}/retract", post(responder::retract))
+        .route("/crises/{id}/{verb}", post(responder::transition))
         .route("/crises/{id}/need-help", get(responder::need_help))
         .route("/crises/{id}/safety", post(crisis::answer))
         .route("/crises/{id}/safety/confirm", post(crisis::confirm))

@@ -260,71 +260,26 @@ pub fn controls(ctx: &Ctx, crisis: &Crisis) -> Markup {
     }
 }
 
-async fn transition(
-    state: AppState,
+/// Activates, closes or retracts a crisis: `POST /crises/{id}/{activate|close|retract}`.
+pub async fn transition(
+    State(state): State<AppState>,
     ctx: Ctx,
-    id: String,
-    csrf: &str,
-    transition: CrisisTransition,
-    flash: &'static str,
+    Path((id, verb)): Path<(String, String)>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
-    let caller = ctx.member_posting(csrf)?;
+    let transition =
+        CrisisTransition::from_verb(&verb).ok_or_else(|| AppError::not_found("page"))?;
+    let caller = ctx.member_posting(&form.csrf)?;
     let id: CrisisId = parse_id(&id, "crisis")?;
     state
         .transition_crisis(&caller.account, id, transition)
         .await?;
+    let flash = match transition {
+        CrisisTransition::Activate => "flash.crisis_activated",
+        CrisisTransition::Close => "flash.crisis_closed",
+        CrisisTransition::Retract => "flash.crisis_retracted",
+    };
     Ok(done(&format!("/crises/{id}"), flash))
-}
-
-pub async fn activate(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<CsrfForm>,
-) -> Result<Response, PageError> {
-    transition(
-        state,
-        ctx,
-        id,
-        &form.csrf,
-        CrisisTransition::Activate,
-        "flash.crisis_activated",
-    )
-    .await
-}
-
-pub async fn close(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<CsrfForm>,
-) -> Result<Response, PageError> {
-    transition(
-        state,
-        ctx,
-        id,
-        &form.csrf,
-        CrisisTransition::Close,
-        "flash.crisis_closed",
-    )
-    .await
-}
-
-pub async fn retract(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<CsrfForm>,
-) -> Result<Response, PageError> {
-    transition(
-        state,
-        ctx,
-        id,
-        &form.csrf,
-        CrisisTransition::Retract,
-        "flash.crisis_retracted",
-    )
-    .await
 }
 
 /// Who needs help, with their message and last known place, on a map and as `geo:` links

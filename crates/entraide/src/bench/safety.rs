@@ -364,6 +364,15 @@ async fn closed_loop(
         .collect();
     tokio::time::sleep(duration).await;
     stop.store(true, Ordering::Relaxed);
+    acknowledged(workers, started).await
+}
+
+/// Merges the workers' latencies: marks acknowledged per second since `started`, and their
+/// latency.
+async fn acknowledged(
+    workers: Vec<tokio::task::JoinHandle<hdrhistogram::Histogram<u64>>>,
+    started: Instant,
+) -> anyhow::Result<(f64, Latency)> {
     let mut all = micros_histogram();
     for w in workers {
         all.add(w.await?)?;
@@ -404,14 +413,7 @@ async fn open_loop(
             histogram
         }));
     }
-    let mut all = micros_histogram();
-    for w in workers {
-        all.add(w.await?)?;
-    }
-    Ok((
-        all.len() as f64 / started.elapsed().as_secs_f64(),
-        Latency::of(&all),
-    ))
+    acknowledged(workers, started).await
 }
 
 fn print_results(r: &Results) {
