@@ -26,6 +26,7 @@
 //! best expansions still unread, over the number of query words). A common name therefore costs
 //! a few hundred postings, not the tens of thousands that carry it.
 
+pub mod benchset;
 mod distance;
 mod nicknames;
 mod normalize;
