@@ -1,8 +1,10 @@
 //! Counts of tags per place cell and minute, and what is rising against its own baseline.
 
+use crate::intent::{Intent, Lexicon};
 use crate::post::Post;
 use crate::sketch::SpaceSaving;
 use chrono::{DateTime, TimeDelta, Utc};
+use entraide_geo::{Point, Zone};
 use entraide_text::{Hashtag, hashtags_into, tag_key};
 use h3o::{CellIndex, LatLng, Resolution};
 use std::collections::{BTreeMap, HashMap};
@@ -11,12 +13,39 @@ use std::collections::{BTreeMap, HashMap};
 /// 11th's east side, coarse enough that a cell sees more than a handful of posts a minute.
 pub const RESOLUTION: Resolution = Resolution::Seven;
 
-/// Tunables. Memory is at most `max_cells × retention_minutes × capacity` entries for cells,
-/// plus `retention_minutes × global_capacity` for the global area.
+/// Every located post is counted in its cell at each of these resolutions, finest first:
+/// 7 (edge 1.4 km) for a neighbourhood, 5 (edge 9.9 km, ~250 km²) for a city, 3 (edge 69 km,
+/// ~12 000 km²) for a region. A query reads the coarsest whose edge is at most a third of its
+/// radius, so a 30 km query reads a few dozen res-5 cells instead of ~1 500 res-7 cells, and a
+/// 400 km one a few dozen res-3 cells.
+pub const RESOLUTIONS: [Resolution; 3] = [Resolution::Seven, Resolution::Five, Resolution::Three];
+
+/// The resolution a query of `radius_km` reads (see [`RESOLUTIONS`]).
+pub fn resolution_for_radius(radius_km: f64) -> Resolution {
+    RESOLUTIONS
+        .iter()
+        .rev()
+        .copied()
+        .find(|r| r.edge_length_km() * 3.0 <= radius_km)
+        .unwrap_or(RESOLUTION)
+}
+
+/// Tunables. Memory is bounded by [`Config::max_entries`] sketch entries whatever the stream.
+///
+/// # Error bound
+///
+/// Each (cell, minute) sketch of capacity `k` that has counted `N` tag occurrences reports
+/// every tag within `ceil(N / k)` of its true count (over when the tag is held, under when it
+/// is not; see [`crate::sketch`]). A trend's `count` sums sketches, so it is within
+/// [`Trend::error`] — the sum of those bounds over the sketches read — of the exact count of
+/// posts with that tag in the cells and minutes read. While a sketch holds at most `k`
+/// distinct tags it is exact, which is the usual case for a res-7 cell minute.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Space-Saving capacity `k` of each (cell, minute) sketch.
+    /// Space-Saving capacity `k` of each res-7 (cell, minute) sketch.
     pub capacity: usize,
+    /// Capacity of each res-5 and res-3 (cell, minute) sketch: they see many more tags.
+    pub coarse_capacity: usize,
     /// Capacity of each minute of the global area, which sees every post.
     pub global_capacity: usize,
     /// Minutes kept behind the newest post's minute; older posts are late and skipped.
@@ -33,12 +62,23 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             capacity: 32,
+            coarse_capacity: 128,
             global_capacity: 1024,
             retention_minutes: 180,
             max_cells: 20_000,
             baseline_windows: 4,
             min_count: 3,
         }
+    }
+}
+
+impl Config {
+    /// The most sketch entries an engine with this configuration ever holds: every held cell
+    /// (at any resolution) with a full sketch for every minute kept, plus the global area.
+    pub fn max_entries(&self) -> usize {
+        let minutes = self.retention_minutes.max(0) as usize;
+        self.max_cells * minutes * self.capacity.max(self.coarse_capacity)
+            + minutes * self.global_capacity
     }
 }
 
@@ -59,6 +99,10 @@ pub struct Trend {
     /// Seen little or not at all before the window: all baseline windows together hold at most
     /// a tenth of the window's count.
     pub new: bool,
+    /// What people using the tag want (see [`crate::intent`]), if the lexicon knows it.
+    pub intent: Option<Intent>,
+    /// `count` is within this of the exact count (see [`Config`]'s error bound).
+    pub error: u64,
 }
 
 /// What the engine has seen.
@@ -97,6 +141,7 @@ impl Area {
 #[derive(Debug)]
 pub struct Trends {
     cfg: Config,
+    lexicon: Lexicon,
     cells: HashMap<CellIndex, Area>,
     global: Area,
     /// Minute → cells holding a bucket for it, so dropping a minute visits only those cells,
@@ -105,6 +150,23 @@ pub struct Trends {
     newest_minute: Option<i64>,
     clock: u64,
     stats: Stats,
+}
+
+/// Reads a query window: `15m`, `90m`, `1h` (minutes or hours, 1 minute to 3 hours, the
+/// default retention), as the CLI and the API take it.
+pub fn parse_window(s: &str) -> Result<TimeDelta, String> {
+    let bad = || format!("window {s:?} is not a duration like 15m or 1h (1 minute to 3 hours)");
+    let (number, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    let minutes = match unit {
+        "m" => n,
+        "h" => n.checked_mul(60).ok_or_else(bad)?,
+        _ => return Err(bad()),
+    };
+    if !(1..=180).contains(&minutes) {
+        return Err(bad());
+    }
+    Ok(TimeDelta::minutes(minutes))
 }
 
 fn minute_of(t: DateTime<Utc>) -> i64 {
@@ -116,9 +178,15 @@ fn time_of(minute: i64) -> DateTime<Utc> {
 }
 
 impl Trends {
+    /// An engine classifying tags with the default lexicon.
     pub fn new(cfg: Config) -> Self {
+        Self::with_lexicon(cfg, Lexicon::default())
+    }
+
+    pub fn with_lexicon(cfg: Config, lexicon: Lexicon) -> Self {
         Self {
             cfg,
+            lexicon,
             cells: HashMap::new(),
             global: Area::new(),
             cells_by_minute: BTreeMap::new(),
@@ -132,7 +200,20 @@ impl Trends {
         self.stats
     }
 
-    /// Cells currently held.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The newest minute counted, as a time: "now" for a replayed archive.
+    pub fn newest(&self) -> Option<DateTime<Utc>> {
+        self.newest_minute.map(time_of)
+    }
+
+    /// Cells currently held, all resolutions together.
     pub fn cell_count(&self) -> usize {
         self.cells.len()
     }
@@ -193,15 +274,23 @@ impl Trends {
             global.add(key, raw, 1);
         }
         if let Some(place) = place {
-            let cell = place.to_cell(RESOLUTION);
-            let area = self.cells.entry(cell).or_insert_with(Area::new);
-            area.touched = self.clock;
-            let sketch = area.buckets.entry(minute).or_insert_with(|| {
-                self.cells_by_minute.entry(minute).or_default().push(cell);
-                SpaceSaving::new(capacity)
-            });
-            for (key, raw) in &keys {
-                sketch.add(key, raw, 1);
+            let fine = place.to_cell(RESOLUTION);
+            for resolution in RESOLUTIONS {
+                let cell = fine.parent(resolution).expect("coarser than res 7");
+                let capacity = if resolution == RESOLUTION {
+                    capacity
+                } else {
+                    self.cfg.coarse_capacity
+                };
+                let area = self.cells.entry(cell).or_insert_with(Area::new);
+                area.touched = self.clock;
+                let sketch = area.buckets.entry(minute).or_insert_with(|| {
+                    self.cells_by_minute.entry(minute).or_default().push(cell);
+                    SpaceSaving::new(capacity)
+                });
+                for (key, raw) in &keys {
+                    sketch.add(key, raw, 1);
+                }
             }
             if self.cells.len() > self.cfg.max_cells {
                 self.evict();
@@ -246,29 +335,74 @@ impl Trends {
         self.stats.evicted_cells += drop as u64;
     }
 
-    /// Cells within `radius_km` of `centre` (a cell counts if its centre is within the radius
-    /// plus one cell edge, so a small radius still sees the cell the point is in).
+    /// Cells within `radius_km` of `centre`, at the resolution [`resolution_for_radius`] picks
+    /// (a cell counts if its centre is within the radius plus one cell edge, so a small radius
+    /// still sees the cell the point is in). Posts up to `radius_km` plus two edges of that
+    /// resolution away may therefore count: at most 1.67 × the radius, or 2.8 km for 0 km.
     fn areas_near(&self, centre: LatLng, radius_km: f64) -> Vec<&Area> {
-        let edge = RESOLUTION.edge_length_km();
-        let reach = radius_km.max(0.0) + edge;
-        let near = |cell: CellIndex| LatLng::from(cell).distance_km(centre) <= reach;
+        let resolution = resolution_for_radius(radius_km);
+        let reach = radius_km.max(0.0) + resolution.edge_length_km();
+        self.areas_where(resolution, centre, reach, |cell| {
+            LatLng::from(cell).distance_km(centre) <= reach
+        })
+    }
+
+    /// Held cells of `resolution` for which `keep` holds, all within `reach_km` of `centre`:
+    /// walks the grid disk around `centre` when it is smaller than the set of held cells,
+    /// else the held cells.
+    fn areas_where(
+        &self,
+        resolution: Resolution,
+        centre: LatLng,
+        reach_km: f64,
+        keep: impl Fn(CellIndex) -> bool,
+    ) -> Vec<&Area> {
+        let edge = resolution.edge_length_km();
         // Centres of ring k are at least 1.5 × edge × k from the centre cell's.
-        let k = (reach / (1.5 * edge)).ceil() as u32 + 1;
+        let k = (reach_km / (1.5 * edge)).ceil() as u32 + 1;
         let disk_size = 3 * u64::from(k) * u64::from(k + 1) + 1;
         if disk_size < self.cells.len() as u64 {
-            let disk: Vec<CellIndex> = centre.to_cell(RESOLUTION).grid_disk(k);
+            let disk: Vec<CellIndex> = centre.to_cell(resolution).grid_disk(k);
             disk.into_iter()
-                .filter(|c| near(*c))
+                .filter(|c| keep(*c))
                 .filter_map(|c| self.cells.get(&c))
                 .collect()
         } else {
-            // A wide radius over few held cells: checking each held cell is cheaper.
+            // A wide reach over few held cells: checking each held cell is cheaper.
             self.cells
                 .iter()
-                .filter(|(c, _)| near(**c))
+                .filter(|(c, _)| c.resolution() == resolution && keep(**c))
                 .map(|(_, a)| a)
                 .collect()
         }
+    }
+
+    /// Cells whose centre is in `zone`, at the resolution a circle as wide as the zone's box
+    /// would read, plus the cell of the zone's centre, so a zone smaller than a cell still
+    /// sees the posts around it.
+    fn areas_in_zone(&self, zone: &Zone) -> Vec<&Area> {
+        let b = zone.bbox();
+        let to_ll = |p: Point| LatLng::new(p.lat, p.lon).ok();
+        let centroid = zone.centroid();
+        let (Some(centre), Some(sw), Some(ne)) = (
+            to_ll(centroid),
+            LatLng::new(b.min_lat, b.min_lon).ok(),
+            LatLng::new(b.max_lat, b.max_lon).ok(),
+        ) else {
+            return Vec::new();
+        };
+        let half_diagonal = sw.distance_km(ne) / 2.0;
+        let resolution = resolution_for_radius(half_diagonal);
+        let centre_cell = centre.to_cell(resolution);
+        let reach = half_diagonal + resolution.edge_length_km();
+        self.areas_where(resolution, centre, reach, |cell| {
+            let c = LatLng::from(cell);
+            cell == centre_cell
+                || zone.contains(Point {
+                    lon: c.lng(),
+                    lat: c.lat(),
+                })
+        })
     }
 
     /// What is rising within `radius_km` of `centre` in the `window` ending at `at`, best first.
@@ -281,6 +415,17 @@ impl Trends {
         limit: usize,
     ) -> Vec<Trend> {
         self.trending(&self.areas_near(centre, radius_km), at, window, limit)
+    }
+
+    /// What is rising in a crisis's zone (see [`Trends::areas_in_zone`] for what counts as in).
+    pub fn trending_in_zone(
+        &self,
+        zone: &Zone,
+        at: DateTime<Utc>,
+        window: TimeDelta,
+        limit: usize,
+    ) -> Vec<Trend> {
+        self.trending(&self.areas_in_zone(zone), at, window, limit)
     }
 
     /// What is rising among all posts, with or without a place.
@@ -304,8 +449,10 @@ impl Trends {
         let w = window.num_minutes().max(1);
         // key → (count, best spelling and the count it had in its sketch).
         let mut current: HashMap<&str, (u64, &str, u64)> = HashMap::new();
+        let mut error = 0;
         for area in areas {
             for sketch in area.in_range(end - w, end) {
+                error += sketch.current_error_bound();
                 for e in sketch.entries() {
                     let c = current.entry(&e.key).or_insert((0, &e.spelling, 0));
                     c.0 += e.count;
@@ -344,6 +491,8 @@ impl Trends {
                     baseline,
                     score,
                     new: before * 10 <= count,
+                    intent: self.lexicon.intent_of_key(key),
+                    error,
                 }
             })
             .filter(|t| t.score > 0.0)
@@ -393,7 +542,7 @@ impl Trends {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testrng::Rng;
+    use crate::rng::Rng;
 
     fn t(hh: u32, mm: u32, ss: u32) -> DateTime<Utc> {
         format!("2015-11-13T{hh:02}:{mm:02}:{ss:02}Z")
@@ -444,6 +593,140 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!((got[0].tag.as_str(), got[0].count), ("PorteOuverte", 5));
         assert!(got[0].new);
+        assert_eq!(got[0].intent, Some(Intent::Shelter));
+        assert_eq!(got[0].error, 0, "a sketch under its capacity is exact");
+    }
+
+    #[test]
+    fn windows_read_as_minutes_or_hours() {
+        assert_eq!(parse_window("15m"), Ok(TimeDelta::minutes(15)));
+        assert_eq!(parse_window("1h"), Ok(TimeDelta::minutes(60)));
+        for bad in [
+            "",
+            "15",
+            "0m",
+            "4h",
+            "-5m",
+            "15s",
+            "m",
+            "99999999999999999999h",
+        ] {
+            assert!(parse_window(bad).unwrap_err().contains("15m"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_query_radius_picks_the_resolution() {
+        assert_eq!(resolution_for_radius(0.5), Resolution::Seven);
+        assert_eq!(resolution_for_radius(2.0), Resolution::Seven);
+        assert_eq!(resolution_for_radius(30.0), Resolution::Five);
+        assert_eq!(resolution_for_radius(400.0), Resolution::Three);
+    }
+
+    /// A 30 km query around Paris reads res-5 cells: it sees Versailles (17 km) and not
+    /// Orléans (110 km), and holds the same count as an exact tally of those posts.
+    #[test]
+    fn a_city_wide_query_reads_coarse_cells() {
+        let mut tr = Trends::new(Config::default());
+        let versailles = ll(48.8049, 2.1204);
+        let orleans = ll(47.9030, 1.9093);
+        for i in 0..40 {
+            let at = t(21, 30, i);
+            tr.add_tags(at, Some(paris()), ["PorteOuverte"]);
+            if i % 2 == 0 {
+                tr.add_tags(at, Some(versailles), ["PorteOuverte"]);
+            }
+            tr.add_tags(at, Some(orleans), ["Orleans"]);
+        }
+        // Each post counted at three resolutions: the fine, city and region cells.
+        assert_eq!(tr.cell_count(), 2 * 3 + 2);
+        let got = tr.trending_near(paris(), 30.0, t(21, 31, 0), window(), 10);
+        assert_eq!(tags(&got), ["PorteOuverte"], "{got:?}");
+        assert_eq!(got[0].count, 60);
+        let fine = tr.trending_near(paris(), 3.0, t(21, 31, 0), window(), 10);
+        assert_eq!(fine[0].count, 40, "Versailles is not within 3 km");
+        let region = tr.trending_near(paris(), 400.0, t(21, 31, 0), window(), 10);
+        assert_eq!(tags(&region), ["PorteOuverte", "Orleans"], "{region:?}");
+    }
+
+    #[test]
+    fn trending_in_a_crisis_zone() {
+        let mut tr = Trends::new(Config::default());
+        let bataclan = ll(48.8631, 2.3708);
+        for i in 0..10 {
+            tr.add_tags(t(21, 50, i), Some(bataclan), ["PorteOuverte"]);
+            tr.add_tags(t(21, 50, i), Some(lyon()), ["Lyon"]);
+        }
+        let around = |lat, lon, radius_m| Zone::Circle {
+            center: Point { lon, lat },
+            radius_m,
+        };
+        // A zone smaller than a cell still sees the cell it is in.
+        let small = around(48.8631, 2.3708, 300.0);
+        let got = tr.trending_in_zone(&small, t(21, 51, 0), window(), 10);
+        assert_eq!(tags(&got), ["PorteOuverte"]);
+        assert_eq!(got[0].count, 10);
+        // A polygon around Lyon sees Lyon only; a zone covering both sees both.
+        let lyon_zone = Zone::from_json(&serde_json::json!({"type": "Polygon", "coordinates": [[
+            [4.75, 45.70], [4.95, 45.70], [4.95, 45.82], [4.75, 45.82], [4.75, 45.70]
+        ]]}))
+        .unwrap();
+        assert_eq!(
+            tags(&tr.trending_in_zone(&lyon_zone, t(21, 51, 0), window(), 10)),
+            ["Lyon"]
+        );
+        let france = around(46.5, 2.5, 600_000.0);
+        let in_france = tr.trending_in_zone(&france, t(21, 51, 0), window(), 10);
+        let mut both = tags(&in_france);
+        both.sort();
+        assert_eq!(both, ["Lyon", "PorteOuverte"]);
+    }
+
+    /// Sketches far too small for the stream (4 counters for hundreds of tags a minute): every
+    /// count reported is within its stated error of the exact count, and the true leader leads.
+    #[test]
+    fn counts_stay_within_the_stated_error_of_exact_counts() {
+        let cfg = Config {
+            capacity: 4,
+            coarse_capacity: 4,
+            global_capacity: 4,
+            min_count: 1,
+            ..Config::default()
+        };
+        let mut tr = Trends::new(cfg);
+        let mut exact: HashMap<String, u64> = HashMap::new();
+        let mut rng = Rng(11);
+        for minute in 0..15u32 {
+            for i in 0..300u32 {
+                let at = t(21, 30 + minute, i % 60);
+                // A leader in a third of the posts, a few regulars, and a long tail.
+                let tag = match rng.next() % 6 {
+                    0 | 1 => "Leader".to_owned(),
+                    2 => format!("regular{}", rng.next() % 5),
+                    _ => format!("tail{}", rng.next() % 400),
+                };
+                tr.add_tags(at, Some(paris()), [tag.as_str()]);
+                *exact.entry(tag).or_default() += 1;
+            }
+        }
+        let at = t(21, 44, 59);
+        for got in [
+            tr.trending_near(paris(), 1.0, at, window(), 50),
+            tr.trending_global(at, window(), 50),
+        ] {
+            assert_eq!(got[0].tag, "Leader", "{got:?}");
+            assert!(got[0].error > 0, "the sketches overflowed");
+            for trend in &got {
+                let truth = exact[&trend.tag];
+                assert!(
+                    trend.count.abs_diff(truth) <= trend.error,
+                    "{}: {} vs exact {truth}, error {}",
+                    trend.tag,
+                    trend.count,
+                    trend.error
+                );
+            }
+        }
     }
 
     #[test]
@@ -615,9 +898,10 @@ mod tests {
         for _ in 0..5 {
             tr.add_tags(t(21, 30, 0), Some(lyon()), ["Lyon"]);
         }
-        // Paris–Lyon is about 392 km.
+        // Paris–Lyon is about 392 km; a 250 km query reads res-3 cells (edge 69 km), whose
+        // reach stays under 250 + 2 × 69 km.
         assert!(
-            tr.trending_near(paris(), 300.0, t(21, 30, 0), window(), 10)
+            tr.trending_near(paris(), 250.0, t(21, 30, 0), window(), 10)
                 .is_empty()
         );
         assert_eq!(
@@ -647,8 +931,7 @@ mod tests {
             max_cells: 200,
             ..Config::default()
         };
-        let cap = cfg.max_cells * cfg.retention_minutes as usize * cfg.capacity
-            + cfg.retention_minutes as usize * cfg.global_capacity;
+        let cap = cfg.max_entries();
         let mut tr = Trends::new(cfg.clone());
         let mut rng = Rng(1);
         let start = t(20, 0, 0);

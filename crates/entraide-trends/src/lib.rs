@@ -6,7 +6,9 @@
 //!
 //! - [`post`]: one JSON line, our shape or a Twitter v1.1 status, into a [`Post`].
 //! - [`sketch`]: Space-Saving heavy hitters with a stated error bound.
-//! - [`engine`]: counts per H3 cell and minute, trending and series queries.
+//! - [`engine`]: counts per H3 cell (three resolutions) and minute, trending and series queries.
+//! - [`sim`]: a deterministic synthetic stream of the night of 13 November 2015 in Paris.
+//! - [`intent`]: the lexicon saying which tags mean shelter, missing, safety or solidarity.
 //!
 //! ```
 //! use entraide_trends::{Config, Trends, parse_post};
@@ -25,11 +27,13 @@
 //! ```
 
 pub mod engine;
+pub mod intent;
 pub mod post;
+mod rng;
+pub mod sim;
 pub mod sketch;
-#[cfg(test)]
-mod testrng;
 
-pub use engine::{Config, Stats, Trend, Trends};
+pub use engine::{Config, RESOLUTIONS, Stats, Trend, Trends, parse_window, resolution_for_radius};
+pub use intent::{Intent, Lexicon};
 pub use post::{Post, PostError, parse_post};
 pub use sketch::{Entry, SpaceSaving};

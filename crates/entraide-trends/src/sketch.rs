@@ -38,6 +38,8 @@ impl Entry {
 pub struct SpaceSaving {
     capacity: usize,
     total: u64,
+    /// Whether a key has ever taken over another's counter; until then every count is exact.
+    evicted: bool,
     heap: Vec<Entry>,
     slot: HashMap<Box<str>, usize>,
 }
@@ -50,6 +52,7 @@ impl SpaceSaving {
         Self {
             capacity,
             total: 0,
+            evicted: false,
             heap: Vec::new(),
             slot: HashMap::new(),
         }
@@ -76,6 +79,12 @@ impl SpaceSaving {
     /// The error bound every entry satisfies: `ceil(N / k)`.
     pub fn error_bound(&self) -> u64 {
         self.total.div_ceil(self.capacity as u64)
+    }
+
+    /// The error bound of this sketch's counts as it stands: 0 while no key has been evicted
+    /// (every count is then exact, and a key not held was never seen), else [`Self::error_bound`].
+    pub fn current_error_bound(&self) -> u64 {
+        if self.evicted { self.error_bound() } else { 0 }
     }
 
     /// Counts `weight` more of `key`, seen spelled `spelling`.
@@ -108,6 +117,7 @@ impl SpaceSaving {
         }
         // Full: the least counted key gives its counter to the new one, whose count may then
         // be over-estimated by what the counter held.
+        self.evicted = true;
         let min = self.heap[0].count;
         let old = std::mem::replace(
             &mut self.heap[0],
@@ -198,7 +208,7 @@ fn vote(e: &mut Entry, spelling: &str, weight: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testrng::Rng;
+    use crate::rng::Rng;
 
     #[test]
     fn exact_while_under_capacity() {

@@ -4,6 +4,7 @@
 mod bench;
 mod hashtags;
 mod settings;
+mod trends;
 
 use anyhow::Context;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -46,6 +47,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a synthetic stream of posts (JSON lines), e.g. the night of 13 November 2015.
+    Simulate(trends::SimulateArgs),
+    /// Read posts (JSON lines) into the trend engine; prints a summary, and each malformed
+    /// line's number on standard error, without stopping.
+    Ingest(trends::IngestArgs),
+    /// What is rising near a place (or globally) in an archive of posts, as JSON.
+    Trends(trends::TrendsArgs),
     /// Measure the performance targets on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -55,6 +63,9 @@ enum Command {
 enum BenchCommand {
     /// Durable safety marks per second over HTTP, with p50/p99 latency, on SQLite or PostgreSQL.
     Safety(bench::safety::SafetyBench),
+    /// Posts per second through the trend engine on one thread, peak memory, and the ratio
+    /// against counting with a Redis pipeline of ZINCRBY.
+    Trends(bench::trends::TrendsBench),
 }
 
 #[derive(Subcommand)]
@@ -99,7 +110,11 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Hashtags { json } => hashtags::run(json),
+        Command::Simulate(args) => trends::simulate(args),
+        Command::Ingest(args) => trends::ingest(args),
+        Command::Trends(args) => trends::trends(args),
         Command::Bench(BenchCommand::Safety(args)) => runtime.block_on(bench::safety::run(args)),
+        Command::Bench(BenchCommand::Trends(args)) => bench::trends::run(args),
         Command::Admin(AdminCommand::Create {
             handle,
             password_file,

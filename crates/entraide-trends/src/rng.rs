@@ -1,5 +1,5 @@
-//! A tiny deterministic generator for tests (xorshift64*), so tests need no extra crate and
-//! replay the same stream every run.
+//! A tiny deterministic generator (xorshift64*) for the simulation and the tests: no extra
+//! crate, and the same seed replays the same stream on every machine and version of Rust.
 
 pub struct Rng(pub u64);
 
