@@ -32,6 +32,8 @@ pub enum Invalidation {
     Session([u8; 32]),
     /// A crisis changed status.
     Crisis(CrisisId),
+    /// An Open Doors offer changed (places, status, moderation): the search index re-reads it.
+    ShelterOffer(entraide_core::shelter::OfferId),
 }
 
 /// What the application publishes to.

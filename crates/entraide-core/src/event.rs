@@ -1,6 +1,7 @@
 //! Domain events: what happened, and who must hear of it at once. They travel on the bus
 //! (in-process, or NATS across instances) to the live streams of the people concerned.
 
+use crate::shelter::{OfferId, RequestId, RequestStatus};
 use crate::{AccountId, CrisisId, SafetyStatus, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -68,6 +69,20 @@ pub enum Event {
         handle: String,
         display_name: String,
     },
+    /// Someone asks for places in your offer (to the host).
+    ShelterRequested {
+        request_id: RequestId,
+        offer_id: OfferId,
+        party: u32,
+        message: Option<String>,
+    },
+    /// A request for a place changed: accepted, declined, lapsed, cancelled, arrived or
+    /// hidden (to the side that did not make the change).
+    ShelterRequestChanged {
+        request_id: RequestId,
+        offer_id: OfferId,
+        status: RequestStatus,
+    },
 }
 
 impl Event {
@@ -83,6 +98,8 @@ impl Event {
             Event::CrisisRetracted { .. } => "crisis_retracted",
             Event::ContactRequest { .. } => "contact_request",
             Event::ContactAccepted { .. } => "contact_accepted",
+            Event::ShelterRequested { .. } => "shelter_requested",
+            Event::ShelterRequestChanged { .. } => "shelter_request_changed",
         }
     }
 }

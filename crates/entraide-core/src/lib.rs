@@ -7,6 +7,7 @@ pub mod crisis;
 pub mod error;
 pub mod event;
 pub mod safety;
+pub mod shelter;
 
 pub use account::{AccountId, DisplayName, Handle, Password, Role};
 pub use crisis::{Crisis, CrisisId, CrisisKind, CrisisStatus, CrisisTransition, NewCrisis};

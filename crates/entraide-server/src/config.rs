@@ -50,6 +50,34 @@ pub struct ServerConfig {
     /// How long a response is kept for replay to a retry with the same Idempotency-Key, in hours.
     #[arg(long, env = "ENTRAIDE_IDEMPOTENCY_HOURS", default_value_t = 24)]
     pub idempotency_hours: u32,
+
+    /// Open Doors: a request for a place left unanswered this long (seconds) lapses, and
+    /// the person is told to look elsewhere.
+    #[arg(long, env = "ENTRAIDE_SHELTER_LAPSE_SECONDS", default_value_t = 20 * 60)]
+    pub shelter_lapse_seconds: u64,
+
+    /// Open Doors: reports from this many different people hide an offer until a
+    /// responder reviews it.
+    #[arg(long, env = "ENTRAIDE_SHELTER_REPORTS_TO_HIDE", default_value_t = 3)]
+    pub shelter_reports_to_hide: u32,
+
+    /// Open Doors: offers a host may publish per hour.
+    #[arg(long, env = "ENTRAIDE_SHELTER_OFFERS_PER_HOUR", default_value_t = 5)]
+    pub shelter_offers_per_hour: u32,
+
+    /// Open Doors: requests for a place a person may make per hour.
+    #[arg(long, env = "ENTRAIDE_SHELTER_REQUESTS_PER_HOUR", default_value_t = 30)]
+    pub shelter_requests_per_hour: u32,
+
+    /// Open Doors: a new account may publish an offer only once it has a mutual contact or
+    /// a responder's approval (bots and predators open accounts by the dozen).
+    #[arg(
+        long,
+        env = "ENTRAIDE_SHELTER_HOSTS_NEED_VOUCHING",
+        default_value_t = true,
+        action = clap::ArgAction::Set
+    )]
+    pub shelter_hosts_need_vouching: bool,
 }
 
 impl Default for ServerConfig {

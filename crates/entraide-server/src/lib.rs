@@ -59,13 +59,20 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // The search index starts as the store is: loaded before the first request.
+    match state.load_shelter_index().await {
+        Ok(offers) => tracing::info!(offers, "open doors index loaded"),
+        Err(e) => return Err(std::io::Error::other(format!("loading open offers: {e}"))),
+    }
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let lapsing = tokio::spawn(lapse_shelter_requests(state.clone()));
     let forgetting = tokio::spawn(forget_what_changed_elsewhere(state.clone()));
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     housekeeping.abort();
+    lapsing.abort();
     forgetting.abort();
     result
 }
@@ -81,6 +88,24 @@ async fn housekeeping(state: AppState) {
             tracing::warn!(error = %e, "housekeeping failed; will try again");
         }
         state.limits.shrink();
+        state.shelter.shrink();
+    }
+}
+
+/// Lapses requests for a place left unanswered too long, and tells the people waiting, so
+/// they look elsewhere. Checks a few times per lapse period (at most every 30 s), so a
+/// request lapses at most a quarter period late.
+async fn lapse_shelter_requests(state: AppState) {
+    let lapse = Duration::from_secs(state.config.shelter_lapse_seconds);
+    let period = (lapse / 4).clamp(Duration::from_millis(100), Duration::from_secs(30));
+    let mut every = tokio::time::interval(period);
+    loop {
+        every.tick().await;
+        match state.lapse_shelter_requests().await {
+            Ok(0) => {}
+            Ok(lapsed) => tracing::info!(lapsed, "shelter requests lapsed"),
+            Err(e) => tracing::warn!(error = %e, "lapsing shelter requests failed; will try again"),
+        }
     }
 }
 
@@ -93,10 +118,18 @@ async fn forget_what_changed_elsewhere(state: AppState) {
                 state.sessions.invalidate(&token_hash)
             }
             Ok(entraide_bus::Invalidation::Crisis(id)) => state.crises.invalidate(&id),
+            Ok(entraide_bus::Invalidation::ShelterOffer(id)) => {
+                if let Err(e) = state.refresh_offer(id).await {
+                    tracing::warn!(error = %e, offer = %id, "refreshing an offer failed");
+                }
+            }
             // Missed some: forget everything rather than keep what may be stale.
             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                 state.sessions.invalidate_all();
                 state.crises.invalidate_all();
+                if let Err(e) = state.load_shelter_index().await {
+                    tracing::warn!(error = %e, "reloading the open doors index failed");
+                }
             }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }

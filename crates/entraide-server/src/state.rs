@@ -30,6 +30,8 @@ pub struct Inner {
     /// Sessions by token hash: every authenticated request needs one.
     pub sessions: Cache<[u8; 32], Session>,
     pub crises: Cache<CrisisId, Crisis>,
+    /// Open Doors: the search index of open offers, and the per-account limits.
+    pub shelter: crate::ops::shelter::Shelter,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
 
     pub fn new(store: DynStore, bus: Bus, config: ServerConfig) -> Self {
         let limits = RateLimits::new(&config);
+        let shelter = crate::ops::shelter::Shelter::new(&config);
         Self(Arc::new(Inner {
             store,
             bus,
@@ -61,6 +64,7 @@ impl AppState {
                 .max_capacity(10_000)
                 .time_to_live(CRISIS_CACHE_TTL)
                 .build(),
+            shelter,
         }))
     }
 }

@@ -11,11 +11,17 @@ pub mod group_commit;
 mod model;
 pub mod postgres;
 pub mod scratch;
+mod shelter;
 pub mod sqlite;
 
 pub use model::*;
+pub use shelter::*;
 
 use async_trait::async_trait;
+use entraide_core::shelter::{
+    Offer, OfferEdit, OfferId, OfferStatus, Report, ReportTarget, RequestId, RequestStatus,
+    ShelterRequest,
+};
 use entraide_core::{
     AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp,
 };
@@ -172,6 +178,71 @@ pub trait Store: Send + Sync + 'static {
 
     /// Deletes expired sessions and idempotency records older than `before`.
     async fn purge(&self, now: Timestamp, idempotency_before: Timestamp) -> Result<()>;
+
+    // --- Open Doors (#PorteOuverte) ---
+
+    /// Stores a new offer with the id it carries (derived from the idempotency key);
+    /// `Conflict` when that id exists.
+    async fn create_offer(&self, offer: &Offer) -> Result<()>;
+    async fn offer(&self, id: OfferId) -> Result<Option<Offer>>;
+    /// A host's offers, newest first.
+    async fn offers_by_host(&self, host: AccountId) -> Result<Vec<Offer>>;
+    /// Every offer that is open and not hidden: what the search index loads at start.
+    async fn searchable_offers(&self) -> Result<Vec<Offer>>;
+    /// Moves an offer from `from` to `to` only if it is still `from`; returns it as it now is.
+    async fn set_offer_status(
+        &self,
+        id: OfferId,
+        from: OfferStatus,
+        to: OfferStatus,
+        at: Timestamp,
+    ) -> Result<Offer>;
+    /// Applies a host's edit. `Conflict` when the capacity would fall below the places
+    /// taken, checked in the same transaction as the write.
+    async fn edit_offer(&self, id: OfferId, edit: &OfferEdit, at: Timestamp) -> Result<Offer>;
+    /// Hides (moderation) or shows an offer again.
+    async fn set_offer_hidden(&self, id: OfferId, hidden: bool, at: Timestamp) -> Result<Offer>;
+
+    /// Stores a pending request. `Conflict` when the offer can't take the party now (with
+    /// the reason, see `shelter::refusal`), when the guest already has a live request for
+    /// it, or when the id exists; `NotFound` when there is no such offer.
+    async fn create_shelter_request(&self, request: &ShelterRequest) -> Result<()>;
+    async fn shelter_request(&self, id: RequestId) -> Result<Option<ShelterRequest>>;
+    /// Oldest first.
+    async fn requests_for_offer(&self, offer: OfferId) -> Result<Vec<ShelterRequest>>;
+    /// Newest first.
+    async fn requests_by_guest(&self, guest: AccountId) -> Result<Vec<ShelterRequest>>;
+    /// Moves a request to `to` if its status allows (`RequestStatus::can_become`), and its
+    /// offer's places with it, atomically: accepting reserves the party's places only if
+    /// `taken + party <= capacity` and the offer is open (else `Conflict` saying why, and
+    /// nothing changes); leaving a place-holding status gives them back. Returns the request
+    /// and its offer as they now stand.
+    async fn move_shelter_request(
+        &self,
+        id: RequestId,
+        to: RequestStatus,
+        at: Timestamp,
+    ) -> Result<(ShelterRequest, Offer)>;
+    /// Lapses every pending request made before `before`; returns them, lapsed.
+    async fn lapse_shelter_requests(
+        &self,
+        before: Timestamp,
+        at: Timestamp,
+    ) -> Result<Vec<ShelterRequest>>;
+    /// Pending requests per offer that has any.
+    async fn waiting_requests(&self) -> Result<Vec<(OfferId, u32)>>;
+
+    /// Records a report (a reporter's second report of the same target changes nothing).
+    /// An offer reaching `hide_after` open reports is hidden in the same transaction.
+    async fn report(&self, report: &Report, hide_after: u32) -> Result<ReportOutcome>;
+    /// Targets with open reports, most reported first.
+    async fn open_reports(&self) -> Result<Vec<ReportedTarget>>;
+    /// Closes every open report on the target; returns how many.
+    async fn resolve_reports(&self, target: ReportTarget, at: Timestamp) -> Result<u32>;
+
+    /// A responder vouches for a new host.
+    async fn approve_host(&self, account: AccountId, by: AccountId, at: Timestamp) -> Result<()>;
+    async fn host_approved(&self, account: AccountId) -> Result<bool>;
 }
 
 pub type DynStore = Arc<dyn Store>;

@@ -85,6 +85,18 @@ conformance! {
         a_refused_mark_does_not_undo_the_others,
         concurrent_writers_lose_no_update,
     }
+    shelter {
+        an_offer_is_stored_whole_under_its_own_id,
+        offers_pause_resume_and_close_from_the_expected_status,
+        accepting_reserves_places_and_cancelling_gives_them_back,
+        a_hundred_parallel_accepts_for_three_places_accept_exactly_three,
+        capacity_never_goes_below_places_given,
+        requests_are_refused_when_the_offer_cannot_take_them,
+        pending_requests_lapse_after_the_cutoff,
+        reports_hide_an_offer_at_the_threshold,
+        a_hidden_request_gives_its_places_back,
+        hosts_are_approved_once,
+    }
 }
 
 mod harness {

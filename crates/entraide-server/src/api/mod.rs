@@ -5,6 +5,7 @@ mod accounts;
 mod crises;
 mod events;
 mod safety;
+mod shelter;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/crises/{id}/need-help", get(safety::need_help))
         .route("/events", get(events::stream))
         .route("/openapi.json", get(openapi))
+        .merge(shelter::router())
 }
 
 /// The OpenAPI 3 document, written by hand next to the code and checked against the router

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod contacts;
 pub mod crises;
 pub mod safety;
+pub mod shelter;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

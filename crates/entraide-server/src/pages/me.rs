@@ -291,5 +291,15 @@ fn event_line(ctx: &Ctx, event: &Event) -> Markup {
         } => html! {
             a href="/contacts" { (ctx.tf("event.contact_accepted", &[("name", display_name), ("handle", handle)])) }
         },
+        Event::ShelterRequested {
+            request_id, party, ..
+        } => html! {
+            a href={ "/shelter/requests/" (request_id) } { (ctx.tf("shelter.event_requested", &[("party", &party.to_string())])) }
+        },
+        Event::ShelterRequestChanged {
+            request_id, status, ..
+        } => html! {
+            a href={ "/shelter/requests/" (request_id) } { (ctx.tf("shelter.event_changed", &[("status", ctx.t(super::shelter::status_key(*status)))])) }
+        },
     }
 }

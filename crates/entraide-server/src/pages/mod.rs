@@ -15,6 +15,7 @@ mod i18n;
 mod layout;
 mod me;
 mod responder;
+mod shelter;
 
 use crate::auth::{Caller, MaybeCaller, cookie};
 use crate::error::AppError;

@@ -8,15 +8,21 @@ mod cached;
 mod marks;
 mod migrate;
 mod rows;
+mod shelter;
 
 use crate::group_commit::{self, Queue};
 use crate::{
     Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim,
     IdempotencyKey, InboxItem, MarkActionKind, MarkEvent, MarkWrite, NeedHelp, NewAccount,
-    NewSession, Prompt, Result, Session, Store, StoreError, StoredResponse, WriteStats,
+    NewSession, Prompt, ReportOutcome, ReportedTarget, Result, Session, Store, StoreError,
+    StoredResponse, WriteStats,
 };
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use entraide_core::shelter::{
+    Offer, OfferEdit, OfferId, OfferStatus, Report, ReportTarget, RequestId, RequestStatus,
+    ShelterRequest,
+};
 use entraide_core::{
     AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp,
 };
@@ -961,6 +967,99 @@ impl Store for PostgresStore {
         )
         .await?;
         Ok(())
+    }
+
+    // --- Open Doors ---
+
+    async fn create_offer(&self, offer: &Offer) -> Result<()> {
+        shelter::create_offer(&self.client().await?, offer).await
+    }
+
+    async fn offer(&self, id: OfferId) -> Result<Option<Offer>> {
+        shelter::offer_by_id(&self.client().await?, id).await
+    }
+
+    async fn offers_by_host(&self, host: AccountId) -> Result<Vec<Offer>> {
+        shelter::offers_by_host(&self.client().await?, host).await
+    }
+
+    async fn searchable_offers(&self) -> Result<Vec<Offer>> {
+        shelter::searchable_offers(&self.client().await?).await
+    }
+
+    async fn set_offer_status(
+        &self,
+        id: OfferId,
+        from: OfferStatus,
+        to: OfferStatus,
+        at: Timestamp,
+    ) -> Result<Offer> {
+        shelter::set_offer_status(&self.client().await?, id, from, to, at).await
+    }
+
+    async fn edit_offer(&self, id: OfferId, edit: &OfferEdit, at: Timestamp) -> Result<Offer> {
+        shelter::edit_offer(&mut self.client().await?, id, edit, at).await
+    }
+
+    async fn set_offer_hidden(&self, id: OfferId, hidden: bool, at: Timestamp) -> Result<Offer> {
+        shelter::set_offer_hidden(&self.client().await?, id, hidden, at).await
+    }
+
+    async fn create_shelter_request(&self, request: &ShelterRequest) -> Result<()> {
+        shelter::create_request(&mut self.client().await?, request).await
+    }
+
+    async fn shelter_request(&self, id: RequestId) -> Result<Option<ShelterRequest>> {
+        shelter::request_by_id(&self.client().await?, id).await
+    }
+
+    async fn requests_for_offer(&self, offer: OfferId) -> Result<Vec<ShelterRequest>> {
+        shelter::requests_for_offer(&self.client().await?, offer).await
+    }
+
+    async fn requests_by_guest(&self, guest: AccountId) -> Result<Vec<ShelterRequest>> {
+        shelter::requests_by_guest(&self.client().await?, guest).await
+    }
+
+    async fn move_shelter_request(
+        &self,
+        id: RequestId,
+        to: RequestStatus,
+        at: Timestamp,
+    ) -> Result<(ShelterRequest, Offer)> {
+        shelter::move_request(&mut self.client().await?, id, to, at).await
+    }
+
+    async fn lapse_shelter_requests(
+        &self,
+        before: Timestamp,
+        at: Timestamp,
+    ) -> Result<Vec<ShelterRequest>> {
+        shelter::lapse_requests(&self.client().await?, before, at).await
+    }
+
+    async fn waiting_requests(&self) -> Result<Vec<(OfferId, u32)>> {
+        shelter::waiting_requests(&self.client().await?).await
+    }
+
+    async fn report(&self, report: &Report, hide_after: u32) -> Result<ReportOutcome> {
+        shelter::report(&mut self.client().await?, report, hide_after).await
+    }
+
+    async fn open_reports(&self) -> Result<Vec<ReportedTarget>> {
+        shelter::open_reports(&self.client().await?).await
+    }
+
+    async fn resolve_reports(&self, target: ReportTarget, at: Timestamp) -> Result<u32> {
+        shelter::resolve_reports(&self.client().await?, target, at).await
+    }
+
+    async fn approve_host(&self, account: AccountId, by: AccountId, at: Timestamp) -> Result<()> {
+        shelter::approve_host(&self.client().await?, account, by, at).await
+    }
+
+    async fn host_approved(&self, account: AccountId) -> Result<bool> {
+        shelter::host_approved(&self.client().await?, account).await
     }
 }
 

@@ -14,15 +14,20 @@ mod inbox;
 mod migrate;
 mod places;
 mod safety;
+mod shelter;
 mod writer;
 
 use crate::group_commit::{self, Queue};
 use crate::{
     Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim,
     IdempotencyKey, InboxItem, MarkEvent, MarkWrite, NeedHelp, NewAccount, NewSession, Prompt,
-    Result, Session, Store, StoreError, StoredResponse, WriteStats,
+    ReportOutcome, ReportedTarget, Result, Session, Store, StoreError, StoredResponse, WriteStats,
 };
 use async_trait::async_trait;
+use entraide_core::shelter::{
+    Offer, OfferEdit, OfferId, OfferStatus, Report, ReportTarget, RequestId, RequestStatus,
+    ShelterRequest,
+};
 use entraide_core::{
     AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp,
 };
@@ -384,5 +389,114 @@ impl Store for SqliteStore {
             idempotency::purge(c, now, idempotency_before)
         })
         .await
+    }
+
+    async fn create_offer(&self, offer: &Offer) -> Result<()> {
+        let offer = offer.clone();
+        self.write(false, move |c| shelter::create_offer(c, offer))
+            .await
+    }
+
+    async fn offer(&self, id: OfferId) -> Result<Option<Offer>> {
+        self.read(move |c| shelter::offer_by_id(c, id)).await
+    }
+
+    async fn offers_by_host(&self, host: AccountId) -> Result<Vec<Offer>> {
+        self.read(move |c| shelter::offers_by_host(c, host)).await
+    }
+
+    async fn searchable_offers(&self) -> Result<Vec<Offer>> {
+        self.read(shelter::searchable_offers).await
+    }
+
+    async fn set_offer_status(
+        &self,
+        id: OfferId,
+        from: OfferStatus,
+        to: OfferStatus,
+        at: Timestamp,
+    ) -> Result<Offer> {
+        self.write(false, move |c| {
+            shelter::set_offer_status(c, id, from, to, at)
+        })
+        .await
+    }
+
+    async fn edit_offer(&self, id: OfferId, edit: &OfferEdit, at: Timestamp) -> Result<Offer> {
+        let edit = edit.clone();
+        self.write(false, move |c| shelter::edit_offer(c, id, edit, at))
+            .await
+    }
+
+    async fn set_offer_hidden(&self, id: OfferId, hidden: bool, at: Timestamp) -> Result<Offer> {
+        self.write(false, move |c| shelter::set_offer_hidden(c, id, hidden, at))
+            .await
+    }
+
+    async fn create_shelter_request(&self, request: &ShelterRequest) -> Result<()> {
+        let request = request.clone();
+        self.write(false, move |c| shelter::create_request(c, request))
+            .await
+    }
+
+    async fn shelter_request(&self, id: RequestId) -> Result<Option<ShelterRequest>> {
+        self.read(move |c| shelter::request_by_id(c, id)).await
+    }
+
+    async fn requests_for_offer(&self, offer: OfferId) -> Result<Vec<ShelterRequest>> {
+        self.read(move |c| shelter::requests_for_offer(c, offer))
+            .await
+    }
+
+    async fn requests_by_guest(&self, guest: AccountId) -> Result<Vec<ShelterRequest>> {
+        self.read(move |c| shelter::requests_by_guest(c, guest))
+            .await
+    }
+
+    async fn move_shelter_request(
+        &self,
+        id: RequestId,
+        to: RequestStatus,
+        at: Timestamp,
+    ) -> Result<(ShelterRequest, Offer)> {
+        self.write(false, move |c| shelter::move_request(c, id, to, at))
+            .await
+    }
+
+    async fn lapse_shelter_requests(
+        &self,
+        before: Timestamp,
+        at: Timestamp,
+    ) -> Result<Vec<ShelterRequest>> {
+        self.write(false, move |c| shelter::lapse_requests(c, before, at))
+            .await
+    }
+
+    async fn waiting_requests(&self) -> Result<Vec<(OfferId, u32)>> {
+        self.read(shelter::waiting_requests).await
+    }
+
+    async fn report(&self, report: &Report, hide_after: u32) -> Result<ReportOutcome> {
+        let report = report.clone();
+        self.write(false, move |c| shelter::report(c, report, hide_after))
+            .await
+    }
+
+    async fn open_reports(&self) -> Result<Vec<ReportedTarget>> {
+        self.read(shelter::open_reports).await
+    }
+
+    async fn resolve_reports(&self, target: ReportTarget, at: Timestamp) -> Result<u32> {
+        self.write(false, move |c| shelter::resolve_reports(c, target, at))
+            .await
+    }
+
+    async fn approve_host(&self, account: AccountId, by: AccountId, at: Timestamp) -> Result<()> {
+        self.write(false, move |c| shelter::approve_host(c, account, by, at))
+            .await
+    }
+
+    async fn host_approved(&self, account: AccountId) -> Result<bool> {
+        self.read(move |c| shelter::host_approved(c, account)).await
     }
 }
