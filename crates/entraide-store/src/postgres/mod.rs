@@ -11,9 +11,9 @@ mod rows;
 
 use crate::group_commit::{self, Queue};
 use crate::{
-    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim,
-    IdempotencyKey, InboxItem, MarkActionKind, MarkEvent, MarkWrite, NeedHelp, NewAccount,
-    NewSession, Prompt, Result, Session, Store, StoreError, StoredResponse, WriteStats,
+    Account, Contact, ContactState, ContactStatus, CrisisStats, IdempotencyClaim, IdempotencyKey,
+    InboxItem, MarkActionKind, MarkEvent, MarkWrite, Marked, NeedHelp, NewAccount, NewSession,
+    Prompt, Result, Session, Store, StoreError, StoredResponse, WriteStats,
 };
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -658,7 +658,7 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn mark(&self, write: MarkWrite) -> Result<Option<CurrentMark>> {
+    async fn mark(&self, write: MarkWrite) -> Result<Marked> {
         self.marks
             .submit(write)
             .await
