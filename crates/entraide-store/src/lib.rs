@@ -138,8 +138,8 @@ pub trait Store: Send + Sync + 'static {
     async fn prompts_for(&self, account: AccountId) -> Result<Vec<Prompt>>;
     /// Applies a safety action: the durable write behind every "I'm safe". Acknowledged
     /// (returns) only once committed; implementations group concurrent marks into one commit.
-    /// Returns the mark that now stands (None after a rejection left nothing).
-    async fn mark(&self, write: MarkWrite) -> Result<Option<CurrentMark>>;
+    /// Returns the mark that now stands and the mutual contacts to tell of it.
+    async fn mark(&self, write: MarkWrite) -> Result<Marked>;
     /// Every mark of a person in a crisis, oldest first: the history behind the latest one.
     async fn mark_history(&self, crisis: CrisisId, account: AccountId) -> Result<Vec<MarkEvent>>;
     /// My mutual contacts with their current status in the crisis (None when they have not

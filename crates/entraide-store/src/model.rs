@@ -117,6 +117,16 @@ pub struct CurrentMark {
     pub at: Timestamp,
 }
 
+/// What a safety write leaves: the mark that stands now, and whom to tell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marked {
+    /// None after a rejection left nothing standing.
+    pub standing: Option<CurrentMark>,
+    /// The person's mutual contacts, read in the transaction that committed the mark: exactly
+    /// those entitled to see it at that moment, at no extra round trip on the hot path.
+    pub contacts: Vec<AccountId>,
+}
+
 /// One line of a person's mark history.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MarkEvent {

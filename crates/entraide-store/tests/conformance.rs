@@ -70,6 +70,7 @@ conformance! {
         stats_count_current_statuses_and_everyone_asked,
         responders_see_who_needs_help_with_their_last_location,
         a_mark_comes_back_as_it_was_stored,
+        a_mark_names_the_mutual_contacts_to_tell_and_only_them,
     }
     inbox {
         the_inbox_holds_my_notifications_and_my_contacts_changes,

@@ -33,11 +33,19 @@ impl AppState {
         }
     }
 
+    /// From the cache when it holds the crisis (every mark asks for it; see `state.rs` for
+    /// how the cache forgets a status change).
     pub async fn crisis(&self, id: CrisisId) -> AppResult<Crisis> {
-        self.store
+        if let Some(crisis) = self.crises.get(&id) {
+            return Ok(crisis);
+        }
+        let crisis = self
+            .store
             .crisis(id)
             .await?
-            .ok_or_else(|| AppError::not_found("crisis"))
+            .ok_or_else(|| AppError::not_found("crisis"))?;
+        self.crises.insert(id, crisis.clone());
+        Ok(crisis)
     }
 
     /// The crisis as `viewer` may see it. A proposal (from an alert, a burst of tags, or a

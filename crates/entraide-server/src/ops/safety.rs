@@ -6,7 +6,8 @@ use entraide_core::{
     Answer, Crisis, CrisisId, Event, Invalid, OnBehalfRefused, Recipients, SafetyStatus,
 };
 use entraide_store::{
-    Account, ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkWrite, NeedHelp, Prompt,
+    Account, ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkWrite, Marked, NeedHelp,
+    Prompt,
 };
 
 impl AppState {
@@ -118,8 +119,10 @@ impl AppState {
             action,
             at: chrono::Utc::now(),
         };
-        let mark = self.store.mark(write).await?;
-        let contacts = self.store.mutual_contact_ids(person.id).await?;
+        let Marked {
+            standing: mark,
+            contacts,
+        } = self.store.mark(write).await?;
         if !contacts.is_empty() {
             let event = Event::ContactStatus {
                 crisis_id,

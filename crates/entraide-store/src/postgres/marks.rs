@@ -15,7 +15,9 @@
 use super::cached::Params;
 use super::rows::{self, MARK_COLUMNS};
 use crate::group_commit::Batches;
-use crate::{CurrentMark, MarkAction, MarkActionKind, MarkWrite, Result, StoreError, WriteStats};
+use crate::{
+    CurrentMark, MarkAction, MarkActionKind, MarkWrite, Marked, Result, StoreError, WriteStats,
+};
 use deadpool_postgres::{Object, Pool, Transaction};
 use entraide_core::{AccountId, MarkOrigin, SafetyMark, SafetyStatus, Timestamp};
 use std::collections::HashMap;
@@ -24,7 +26,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio_postgres::error::SqlState;
 use uuid::Uuid;
 
-pub(super) type Reply = Result<Option<CurrentMark>>;
+pub(super) type Reply = Result<Marked>;
+
+/// A write's own outcome, before the contacts to tell are added to it.
+type Outcome = Result<Option<CurrentMark>>;
 
 /// Deadlocks and serialization failures are transient: the batch is replayed whole, which
 /// is safe because nothing of it was committed and nobody was answered yet.
@@ -136,14 +141,60 @@ async fn apply(
         }
     }
     own_run(&mut tx, &run, &mut outcomes).await?;
+    let mut contacts = mutual_contacts(&tx, writes, &outcomes).await?;
     tx.commit().await?;
-    Ok(outcomes)
+    Ok(writes
+        .iter()
+        .zip(outcomes)
+        .map(|(write, outcome)| {
+            outcome.map(|standing| Marked {
+                standing,
+                contacts: contacts
+                    .get_mut(&write.account.0)
+                    .map_or_else(Vec::new, std::mem::take),
+            })
+        })
+        .collect())
+}
+
+/// The mutual contacts of everyone whose write applied, read in the transaction that
+/// commits the writes: one query per batch, not one per mark.
+async fn mutual_contacts(
+    tx: &Transaction<'_>,
+    writes: &[MarkWrite],
+    outcomes: &[Outcome],
+) -> Result<HashMap<Uuid, Vec<AccountId>>, tokio_postgres::Error> {
+    let mut people: Vec<Uuid> = writes
+        .iter()
+        .zip(outcomes)
+        .filter(|(_, outcome)| outcome.is_ok())
+        .map(|(write, _)| write.account.0)
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    let mut contacts: HashMap<Uuid, Vec<AccountId>> = HashMap::with_capacity(people.len());
+    if people.is_empty() {
+        return Ok(contacts);
+    }
+    let statement = tx
+        .prepare_cached(
+            "SELECT account_id, contact_id FROM contacts
+             WHERE account_id = ANY($1) AND state = 'mutual'",
+        )
+        .await?;
+    for row in tx.query(&statement, &[&people]).await? {
+        contacts
+            .entry(row.try_get(0)?)
+            .or_default()
+            .push(AccountId(row.try_get(1)?));
+    }
+    Ok(contacts)
 }
 
 async fn own_run(
     tx: &mut Transaction<'_>,
     run: &[Own<'_>],
-    outcomes: &mut Vec<Reply>,
+    outcomes: &mut Vec<Outcome>,
 ) -> Result<(), tokio_postgres::Error> {
     if run.is_empty() {
         return Ok(());
@@ -171,7 +222,7 @@ async fn own_run(
 async fn isolated(
     tx: &mut Transaction<'_>,
     write: &MarkWrite,
-) -> Result<Reply, tokio_postgres::Error> {
+) -> Result<Outcome, tokio_postgres::Error> {
     let savepoint = tx.savepoint("mark").await?;
     let refusal = match apply_one(&savepoint, write).await {
         Ok(mark) => {

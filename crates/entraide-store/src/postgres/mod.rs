@@ -12,10 +12,7 @@ mod shelter;
 
 use crate::group_commit::{self, Queue};
 use crate::{
-    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim,
-    IdempotencyKey, InboxItem, MarkActionKind, MarkEvent, MarkWrite, NeedHelp, NewAccount,
-    NewSession, Prompt, ReportOutcome, ReportedTarget, Result, Session, Store, StoreError,
-    StoredResponse, WriteStats,
+    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim, IdempotencyKey, InboxItem, MarkActionKind, Marked, MarkEvent, MarkWrite, NeedHelp, NewAccount, NewSession, Prompt, ReportedTarget, ReportOutcome, Result, Session, Store, StoredResponse, StoreError, WriteStats,
 };
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -664,7 +661,7 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn mark(&self, write: MarkWrite) -> Result<Option<CurrentMark>> {
+    async fn mark(&self, write: MarkWrite) -> Result<Marked> {
         self.marks
             .submit(write)
             .await

@@ -19,9 +19,7 @@ mod writer;
 
 use crate::group_commit::{self, Queue};
 use crate::{
-    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim,
-    IdempotencyKey, InboxItem, MarkEvent, MarkWrite, NeedHelp, NewAccount, NewSession, Prompt,
-    ReportOutcome, ReportedTarget, Result, Session, Store, StoreError, StoredResponse, WriteStats,
+    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim, IdempotencyKey, InboxItem, Marked, MarkEvent, MarkWrite, NeedHelp, NewAccount, NewSession, Prompt, ReportedTarget, ReportOutcome, Result, Session, Store, StoredResponse, StoreError, WriteStats,
 };
 use async_trait::async_trait;
 use entraide_core::shelter::{
@@ -319,8 +317,15 @@ impl Store for SqliteStore {
         self.read(move |c| crises::prompts_for(c, account)).await
     }
 
-    async fn mark(&self, write: MarkWrite) -> Result<Option<CurrentMark>> {
-        self.write(true, move |c| safety::mark(c, write)).await
+    async fn mark(&self, write: MarkWrite) -> Result<Marked> {
+        let person = write.account;
+        self.write(true, move |c| {
+            Ok(Marked {
+                standing: safety::mark(c, write)?,
+                contacts: accounts::mutual_contact_ids(c, person)?,
+            })
+        })
+        .await
     }
 
     async fn mark_history(&self, crisis: CrisisId, account: AccountId) -> Result<Vec<MarkEvent>> {

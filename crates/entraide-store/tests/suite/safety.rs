@@ -12,7 +12,7 @@ pub async fn the_latest_answer_wins_whatever_the_arrival_order(store: DynStore) 
         status: SafetyStatus::NeedHelp,
         message: Some("stuck in a café".into()),
     };
-    let standing = store.mark(trapped).await.unwrap().unwrap();
+    let standing = store.mark(trapped).await.unwrap().standing.unwrap();
     assert_eq!(standing.status, SafetyStatus::NeedHelp);
     assert_eq!(standing.message.as_deref(), Some("stuck in a café"));
     assert_eq!(standing.origin, MarkOrigin::Own);
@@ -24,6 +24,7 @@ pub async fn the_latest_answer_wins_whatever_the_arrival_order(store: DynStore) 
         .mark(answer(&c, &ana, SafetyStatus::Safe, t + secs(5)))
         .await
         .unwrap()
+        .standing
         .unwrap();
     assert_eq!(standing.status, SafetyStatus::NeedHelp);
     assert_eq!(standing.at, t + secs(10));
@@ -34,6 +35,7 @@ pub async fn the_latest_answer_wins_whatever_the_arrival_order(store: DynStore) 
         .mark(answer(&c, &ana, SafetyStatus::Safe, t + secs(20)))
         .await
         .unwrap()
+        .standing
         .unwrap();
     assert_eq!(standing.status, SafetyStatus::Safe);
     assert_eq!(standing.message, None);
@@ -106,6 +108,7 @@ pub async fn a_mark_on_ones_behalf_stands_until_confirmed(store: DynStore) {
         .mark(on_behalf(&c, &ana, &bob, t))
         .await
         .unwrap()
+        .standing
         .unwrap();
     assert_eq!(standing.status, SafetyStatus::Safe);
     assert_eq!(standing.origin, MarkOrigin::OnBehalf { by: bob.id });
@@ -119,7 +122,7 @@ pub async fn a_mark_on_ones_behalf_stands_until_confirmed(store: DynStore) {
         action: MarkAction::Confirm,
         at: t + secs(30),
     };
-    let standing = store.mark(confirmed).await.unwrap().unwrap();
+    let standing = store.mark(confirmed).await.unwrap().standing.unwrap();
     assert_eq!(standing.status, SafetyStatus::Safe);
     assert_eq!(standing.origin, MarkOrigin::Own);
     assert_eq!(standing.marked_by, None);
@@ -174,7 +177,7 @@ pub async fn a_rejected_mark_leaves_nothing_standing(store: DynStore) {
         action: MarkAction::Reject,
         at: t + secs(5),
     };
-    assert_eq!(store.mark(rejected).await.unwrap(), None);
+    assert_eq!(store.mark(rejected).await.unwrap().standing, None);
     let statuses = store.contact_statuses(c.id, bob.id).await.unwrap();
     assert_eq!(statuses[0].status, None);
     assert_eq!(store.crisis_stats(c.id).await.unwrap().safe, 0);
@@ -194,6 +197,7 @@ pub async fn a_rejected_mark_leaves_nothing_standing(store: DynStore) {
         .mark(answer(&c, &ana, SafetyStatus::NotInArea, t + secs(20)))
         .await
         .unwrap()
+        .standing
         .unwrap();
     assert_eq!(
         (standing.status, standing.origin),
@@ -462,6 +466,7 @@ pub async fn a_mark_comes_back_as_it_was_stored(store: DynStore) {
         .mark(answer(&c, &ana, SafetyStatus::Safe, precise))
         .await
         .unwrap()
+        .standing
         .unwrap();
     let statuses = store.contact_statuses(c.id, bob.id).await.unwrap();
     assert_eq!(statuses[0].updated_at, Some(standing.at));
@@ -470,4 +475,42 @@ pub async fn a_mark_comes_back_as_it_was_stored(store: DynStore) {
         standing.at
     );
     assert!((standing.at - precise).abs() < chrono::TimeDelta::microseconds(1));
+}
+
+pub async fn a_mark_names_the_mutual_contacts_to_tell_and_only_them(store: DynStore) {
+    let c = active_crisis(&store).await;
+    let ana = person(&store, "ana", "Ana").await;
+    let bob = person(&store, "bob", "Bob").await;
+    let cleo = person(&store, "cleo", "Cléo").await;
+    let pending = person(&store, "pending", "Pending").await;
+    let former = person(&store, "former", "Former").await;
+    befriend(&store, &ana, &bob).await;
+    befriend(&store, &cleo, &ana).await;
+    befriend(&store, &ana, &former).await;
+    assert!(store.remove_contact(former.id, ana.id).await.unwrap());
+    store
+        .request_contact(ana.id, pending.id, now())
+        .await
+        .unwrap();
+
+    let marked = store
+        .mark(answer(&c, &ana, SafetyStatus::Safe, now()))
+        .await
+        .unwrap();
+    assert_eq!(
+        sorted(marked.contacts),
+        sorted(vec![bob.id, cleo.id]),
+        "a pending request or an ended link is told nothing"
+    );
+
+    // Several marks sharing one commit each get their own contacts.
+    let (by_ana, by_pending) = tokio::join!(
+        store.mark(answer(&c, &ana, SafetyStatus::NeedHelp, now())),
+        store.mark(answer(&c, &pending, SafetyStatus::Safe, now())),
+    );
+    assert_eq!(
+        sorted(by_ana.unwrap().contacts),
+        sorted(vec![bob.id, cleo.id])
+    );
+    assert!(by_pending.unwrap().contacts.is_empty());
 }

@@ -38,7 +38,7 @@ pub async fn concurrent_marks_are_all_acknowledged_and_share_commits(store: DynS
         })
         .collect();
     for task in tasks {
-        let standing = task.await.unwrap().unwrap().unwrap();
+        let standing = task.await.unwrap().unwrap().standing.unwrap();
         assert_eq!(standing.status, SafetyStatus::Safe);
     }
     let stats = store.write_stats();
