@@ -292,6 +292,20 @@ where
             .collect()
     }
 
+    /// The score `search` gives the record `key` for `query` (0.0 if it matches no word), or
+    /// None if `key` is not indexed. For explaining a ranking, and for measuring: a record
+    /// missing from the first results with the same score as the last of them is tied with it.
+    pub fn score_of(&self, query: &str, key: K) -> Option<f32> {
+        let slot = *self.slot_of.get(&key)?;
+        let mut words = normalize::words(query, false);
+        words.truncate(MAX_QUERY_WORDS);
+        if words.is_empty() {
+            return Some(0.0);
+        }
+        let plan = Plan::new(&self.dictionary, &self.postings, &words);
+        Some(self.score(slot, &plan, words.len()).min(1.0))
+    }
+
     /// The mean, over the query words, of the best score each finds among the record's words.
     fn score(&self, slot: u32, plan: &Plan, query_words: usize) -> f32 {
         let record = self.records[slot as usize]
@@ -332,7 +346,7 @@ struct Dictionary {
     /// By hash of a deletion variant (the word with up to `allowed_edits` letters deleted,
     /// itself included): the words that have it. A hash collision only adds a candidate that
     /// the distance check then rejects.
-    deletions: FxHashMap<u64, Vec<u32>>,
+    deletions: FxHashMap<u64, WordIds>,
     skeletons: FxHashMap<Box<str>, Vec<u32>>,
 }
 
@@ -346,13 +360,39 @@ impl Dictionary {
         self.text.push(word.into());
         self.sorted.insert(word.into(), id);
         for variant in deletion_variants(word.as_bytes(), distance::allowed_edits(word.len())) {
-            self.deletions.entry(variant).or_default().push(id);
+            self.deletions
+                .entry(variant)
+                .and_modify(|ids| ids.push(id))
+                .or_insert(WordIds::One(id));
         }
         self.skeletons
             .entry(normalize::skeleton(word).into())
             .or_default()
             .push(id);
         id
+    }
+}
+
+/// The words filed under one deletion variant: nearly always one, kept without an allocation
+/// (the deletion neighbourhood is most of the dictionary's memory).
+enum WordIds {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl WordIds {
+    fn push(&mut self, id: u32) {
+        match self {
+            WordIds::One(first) => *self = WordIds::Many(vec![*first, id]),
+            WordIds::Many(ids) => ids.push(id),
+        }
+    }
+
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            WordIds::One(id) => std::slice::from_ref(id),
+            WordIds::Many(ids) => ids,
+        }
     }
 }
 
@@ -479,7 +519,11 @@ fn expand(dictionary: &Dictionary, word: &str) -> FxHashMap<u32, f32> {
     if edits > 0 {
         let mut checked: FxHashSet<u32> = FxHashSet::default();
         for variant in deletion_variants(word.as_bytes(), edits) {
-            for &id in dictionary.deletions.get(&variant).into_iter().flatten() {
+            let ids = dictionary
+                .deletions
+                .get(&variant)
+                .map_or(&[][..], WordIds::as_slice);
+            for &id in ids {
                 if !checked.insert(id) {
                     continue;
                 }
