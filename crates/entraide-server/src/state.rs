@@ -3,6 +3,7 @@
 use crate::config::ServerConfig;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimits;
+use crate::trends::TrendsState;
 use entraide_bus::Bus;
 use entraide_core::{Crisis, CrisisId};
 use entraide_store::{DynStore, Session};
@@ -30,6 +31,8 @@ pub struct Inner {
     /// Sessions by token hash: every authenticated request needs one.
     pub sessions: Cache<[u8; 32], Session>,
     pub crises: Cache<CrisisId, Crisis>,
+    /// What is rising near places, from the posts fed in.
+    pub trends: TrendsState,
 }
 
 impl AppState {
@@ -47,6 +50,7 @@ impl AppState {
 
     pub fn new(store: DynStore, bus: Bus, config: ServerConfig) -> Self {
         let limits = RateLimits::new(&config);
+        let trends = TrendsState::new(&config);
         Self(Arc::new(Inner {
             store,
             bus,
@@ -61,6 +65,7 @@ impl AppState {
                 .max_capacity(10_000)
                 .time_to_live(CRISIS_CACHE_TTL)
                 .build(),
+            trends,
         }))
     }
 }
