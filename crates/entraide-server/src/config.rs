@@ -78,6 +78,30 @@ pub struct ServerConfig {
         action = clap::ArgAction::Set
     )]
     pub shelter_hosts_need_vouching: bool,
+    /// A secret that lets a feed (a crawler, a bridge) POST batches of public posts to
+    /// /api/v1/posts as `Authorization: Bearer <token>`; responders may post without it.
+    /// Unset: only responders may post.
+    #[arg(long, env = "ENTRAIDE_TRENDS_INGEST_TOKEN")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trends_ingest_token: Option<String>,
+
+    /// Batches of posts accepted per minute from each poster (the token, or each responder).
+    #[arg(
+        long,
+        env = "ENTRAIDE_TRENDS_BATCHES_PER_MINUTE",
+        default_value_t = 600
+    )]
+    pub trends_batches_per_minute: u32,
+
+    /// An intent lexicon (TOML) replacing the built-in French and English one; see
+    /// crates/entraide-trends/data/lexicon.toml for the format.
+    #[arg(long, env = "ENTRAIDE_TRENDS_LEXICON")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trends_lexicon: Option<std::path::PathBuf>,
+
+    /// The largest batch POST /api/v1/posts accepts, in bytes (posts are counted, not stored).
+    #[arg(long, env = "ENTRAIDE_TRENDS_MAX_BATCH_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub trends_max_batch_bytes: usize,
 }
 
 impl Default for ServerConfig {

@@ -13,6 +13,7 @@ mod ops;
 pub mod pages;
 mod ratelimit;
 pub mod state;
+pub mod trends;
 
 pub use config::ServerConfig;
 pub use ops::accounts::LoggedIn;

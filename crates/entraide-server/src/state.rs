@@ -3,6 +3,7 @@
 use crate::config::ServerConfig;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimits;
+use crate::trends::TrendsState;
 use entraide_bus::Bus;
 use entraide_core::{Crisis, CrisisId};
 use entraide_store::{DynStore, Session};
@@ -32,6 +33,8 @@ pub struct Inner {
     pub crises: Cache<CrisisId, Crisis>,
     /// Open Doors: the search index of open offers, and the per-account limits.
     pub shelter: crate::ops::shelter::Shelter,
+    /// What is rising near places, from the posts fed in.
+    pub trends: TrendsState,
 }
 
 impl AppState {
@@ -50,6 +53,7 @@ impl AppState {
     pub fn new(store: DynStore, bus: Bus, config: ServerConfig) -> Self {
         let limits = RateLimits::new(&config);
         let shelter = crate::ops::shelter::Shelter::new(&config);
+        let trends = TrendsState::new(&config);
         Self(Arc::new(Inner {
             store,
             bus,
@@ -65,6 +69,7 @@ impl AppState {
                 .time_to_live(CRISIS_CACHE_TTL)
                 .build(),
             shelter,
+            trends,
         }))
     }
 }

@@ -105,6 +105,21 @@ pub struct Trend {
     pub error: u64,
 }
 
+impl Trend {
+    /// The JSON shape the CLI and the API print: `{"tag", "count", "baseline", "score",
+    /// "intent", "new"}`, baseline and score to two decimals.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "tag": self.tag,
+            "count": self.count,
+            "baseline": (self.baseline * 100.0).round() / 100.0,
+            "score": (self.score * 100.0).round() / 100.0,
+            "intent": self.intent,
+            "new": self.new,
+        })
+    }
+}
+
 /// What the engine has seen.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -142,7 +157,7 @@ impl Area {
 pub struct Trends {
     cfg: Config,
     lexicon: Lexicon,
-    cells: HashMap<CellIndex, Area>,
+    cells: HashMap<CellIndex, Area, foldhash::fast::RandomState>,
     global: Area,
     /// Minute → cells holding a bucket for it, so dropping a minute visits only those cells,
     /// not every cell held (which made pruning most of the ingest time).
@@ -150,6 +165,9 @@ pub struct Trends {
     newest_minute: Option<i64>,
     clock: u64,
     stats: Stats,
+    /// Scratch space of [`Trends::add_tags`], kept to spare an allocation per post.
+    key_buf: String,
+    key_spans: Vec<(usize, usize, usize)>,
 }
 
 /// Reads a query window: `15m`, `90m`, `1h` (minutes or hours, 1 minute to 3 hours, the
@@ -187,12 +205,14 @@ impl Trends {
         Self {
             cfg,
             lexicon,
-            cells: HashMap::new(),
+            cells: HashMap::default(),
             global: Area::new(),
             cells_by_minute: BTreeMap::new(),
             newest_minute: None,
             clock: 0,
             stats: Stats::default(),
+            key_buf: String::new(),
+            key_spans: Vec::new(),
         }
     }
 
@@ -232,6 +252,18 @@ impl Trends {
         self.add_tags(post.created_at, post.place, tags.iter().map(|h| h.tag))
     }
 
+    /// Parses one JSON line (see [`crate::parse_post`]) and counts it: the hot path of a
+    /// stream, which borrows the fields it needs from the line instead of copying them.
+    /// Returns whether the post was counted (`false`: late).
+    pub fn add_line(&mut self, line: &str) -> Result<bool, crate::PostError> {
+        let mut tags: Vec<Hashtag<'_>> = Vec::with_capacity(4);
+        if let Some(fields) = crate::post::scan(line) {
+            hashtags_into(&fields.text, &mut tags);
+            return Ok(self.add_tags(fields.created_at, fields.place, tags.iter().map(|h| h.tag)));
+        }
+        Ok(self.add(&crate::parse_post(line)?))
+    }
+
     /// Counts tags (raw spellings, without `#`) posted at `at` from `place`. A tag repeated in
     /// one post counts once: a post is one voice. Returns `false` if the post was late.
     pub fn add_tags<'a>(
@@ -254,23 +286,55 @@ impl Trends {
         }
         self.stats.posts += 1;
         self.clock += 1;
-        let mut keys: Vec<(String, &str)> = Vec::new();
+        // Keys and raw spellings go into one reused buffer, so counting a post allocates
+        // nothing once the buffer has grown: (key start, key end = raw start, raw end).
+        let mut buf = std::mem::take(&mut self.key_buf);
+        let mut spans = std::mem::take(&mut self.key_spans);
+        buf.clear();
+        spans.clear();
         for raw in tags {
-            let key = tag_key(raw);
-            if !keys.iter().any(|(k, _)| *k == key) {
-                keys.push((key, raw));
+            let start = buf.len();
+            if raw.is_ascii() {
+                buf.extend(raw.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                buf.push_str(&tag_key(raw));
             }
+            let key_end = buf.len();
+            let key = &buf[start..key_end];
+            if spans.iter().any(|&(s, e, _)| &buf[s..e] == key) {
+                buf.truncate(start);
+                continue;
+            }
+            buf.push_str(raw);
+            spans.push((start, key_end, buf.len()));
         }
-        if keys.is_empty() {
-            return true;
+        if !spans.is_empty() {
+            self.count_keys(minute, place, &buf, &spans);
         }
+        self.key_buf = buf;
+        self.key_spans = spans;
+        true
+    }
+
+    fn count_keys(
+        &mut self,
+        minute: i64,
+        place: Option<LatLng>,
+        buf: &str,
+        spans: &[(usize, usize, usize)],
+    ) {
+        let keys = || {
+            spans
+                .iter()
+                .map(|&(start, key_end, raw_end)| (&buf[start..key_end], &buf[key_end..raw_end]))
+        };
         let (capacity, global_capacity) = (self.cfg.capacity, self.cfg.global_capacity);
         let global = self
             .global
             .buckets
             .entry(minute)
             .or_insert_with(|| SpaceSaving::new(global_capacity));
-        for (key, raw) in &keys {
+        for (key, raw) in keys() {
             global.add(key, raw, 1);
         }
         if let Some(place) = place {
@@ -288,7 +352,7 @@ impl Trends {
                     self.cells_by_minute.entry(minute).or_default().push(cell);
                     SpaceSaving::new(capacity)
                 });
-                for (key, raw) in &keys {
+                for (key, raw) in keys() {
                     sketch.add(key, raw, 1);
                 }
             }
@@ -296,7 +360,6 @@ impl Trends {
                 self.evict();
             }
         }
-        true
     }
 
     /// Drops minutes at or before `cutoff`, and cells left empty. Runs only when the newest

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use h3o::LatLng;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A bounding box wider than this (its diagonal, in km) says "somewhere in a region or a
@@ -103,6 +104,336 @@ struct RawPost {
 
 /// Parses one JSON line into a [`Post`].
 pub fn parse_post(line: &str) -> Result<Post, PostError> {
+    if let Some(fields) = scan(line) {
+        return Ok(Post {
+            id: fields.id.into_owned(),
+            text: fields.text.into_owned(),
+            created_at: fields.created_at,
+            lang: fields.lang.map(Cow::into_owned),
+            place: fields.place,
+            author: fields.author.map(Cow::into_owned),
+        });
+    }
+    parse_post_slowly(line)
+}
+
+/// What the counting needs of a post, borrowed from its line where it can be.
+pub struct Fields<'a> {
+    pub id: Cow<'a, str>,
+    pub text: Cow<'a, str>,
+    pub created_at: DateTime<Utc>,
+    pub lang: Option<Cow<'a, str>>,
+    pub place: Option<LatLng>,
+    pub author: Option<Cow<'a, str>>,
+}
+
+/// The fast path: one pass over a flat JSON object in our shape (strings, numbers, `null`;
+/// nested values skipped unless they are `coordinates`, `place` or `user`). `None` for
+/// anything else — a Twitter status, an error of any kind — which then goes through serde,
+/// so the answer (and every error message) is the same as serde's, only faster.
+pub fn scan(line: &str) -> Option<Fields<'_>> {
+    let mut s = Scanner {
+        bytes: line.as_bytes(),
+        text: line,
+        at: 0,
+    };
+    let (mut id, mut text, mut full_text, mut created_at) = (None, None, None, None);
+    let (mut lang, mut author, mut lat, mut lon) = (None, None, None, None);
+    s.ws();
+    s.eat(b'{')?;
+    s.ws();
+    if s.peek()? != b'}' {
+        loop {
+            s.ws();
+            let key = s.string()?;
+            s.ws();
+            s.eat(b':')?;
+            s.ws();
+            match &*key {
+                "id" | "id_str" => {
+                    if s.peek()? == b'"' {
+                        id = Some(s.string()?);
+                    } else {
+                        return None;
+                    }
+                }
+                "text" => text = Some(s.string()?),
+                "full_text" => full_text = Some(s.string()?),
+                "created_at" => created_at = Some(s.string()?),
+                "lang" => lang = s.null_or(Scanner::string)?,
+                "author" => author = s.null_or(Scanner::string)?,
+                "lat" => lat = s.null_or(Scanner::number)?,
+                "lon" => lon = s.null_or(Scanner::number)?,
+                "coordinates" | "place" | "user" => {
+                    s.null_or(|_| None::<()>)?;
+                }
+                _ => s.skip(0)?,
+            }
+            s.ws();
+            match s.next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+    } else {
+        s.at += 1;
+    }
+    s.ws();
+    if s.at != s.bytes.len() {
+        return None;
+    }
+    let place = match (lat, lon) {
+        (Some(lat), Some(lon)) => Some(point(lat, lon).ok()?),
+        (None, None) => None,
+        _ => return None,
+    };
+    Some(Fields {
+        id: id?,
+        text: full_text.or(text)?,
+        created_at: fast_time(&created_at?)?,
+        lang,
+        place,
+        author,
+    })
+}
+
+/// A cursor over a JSON line for [`scan`]: every method answers `None` when the input is not
+/// what it expects, and the caller gives up on the fast path.
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.next()? == b).then_some(())
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn null_or<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.bytes[self.at..].starts_with(b"null") {
+            self.at += 4;
+            Some(None)
+        } else {
+            f(self).map(Some)
+        }
+    }
+
+    /// A string, borrowed when it has no escapes.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let end = start + memchr::memchr2(b'"', b'\\', &self.bytes[start..])?;
+        if self.bytes[start..end].iter().any(|&b| b < 0x20) {
+            return None;
+        }
+        if self.bytes[end] == b'"' {
+            self.at = end + 1;
+            return Some(Cow::Borrowed(&self.text[start..end]));
+        }
+        let mut out = String::from(&self.text[start..end]);
+        self.at = end;
+        loop {
+            let b = self.next()?;
+            match b {
+                b'"' => return Some(Cow::Owned(out)),
+                b'\\' => match self.next()? {
+                    b'"' => out.push('"'),
+                    b'\\' => out.push('\\'),
+                    b'/' => out.push('/'),
+                    b'b' => out.push('\u{8}'),
+                    b'f' => out.push('\u{c}'),
+                    b'n' => out.push('\n'),
+                    b'r' => out.push('\r'),
+                    b't' => out.push('\t'),
+                    b'u' => {
+                        let high = self.hex4()?;
+                        let c = if (0xD800..0xDC00).contains(&high) {
+                            self.eat(b'\\')?;
+                            self.eat(b'u')?;
+                            let low = self.hex4()?;
+                            if !(0xDC00..0xE000).contains(&low) {
+                                return None;
+                            }
+                            0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            high
+                        };
+                        out.push(char::from_u32(c)?);
+                    }
+                    _ => return None,
+                },
+                0..0x20 => return None,
+                _ => {
+                    // Copy the run up to the next quote or escape at once.
+                    let start = self.at - 1;
+                    let end = start + memchr::memchr2(b'"', b'\\', &self.bytes[start..])?;
+                    if self.bytes[start..end].iter().any(|&b| b < 0x20) {
+                        return None;
+                    }
+                    out.push_str(&self.text[start..end]);
+                    self.at = end;
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.get(self.at..self.at + 4)?;
+        self.at += 4;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(digits, 16).ok()
+    }
+
+    /// A JSON number (the grammar checked loosely, then Rust's parser).
+    fn number(&mut self) -> Option<f64> {
+        let start = self.at;
+        if !matches!(self.peek()?, b'-' | b'0'..=b'9') {
+            return None;
+        }
+        while matches!(
+            self.peek(),
+            Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+        ) {
+            self.at += 1;
+        }
+        let n: f64 = self.text[start..self.at].parse().ok()?;
+        n.is_finite().then_some(n)
+    }
+
+    /// Skips any value, checking it is JSON; nesting deeper than 64 goes to serde.
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        if depth > 64 {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' | b'[' => {
+                let close = if self.next()? == b'{' { b'}' } else { b']' };
+                self.ws();
+                if self.peek()? == close {
+                    self.at += 1;
+                    return Some(());
+                }
+                loop {
+                    self.ws();
+                    if close == b'}' {
+                        self.string()?;
+                        self.ws();
+                        self.eat(b':')?;
+                        self.ws();
+                    }
+                    self.skip(depth + 1)?;
+                    self.ws();
+                    match self.next()? {
+                        b',' => continue,
+                        b if b == close => return Some(()),
+                        _ => return None,
+                    }
+                }
+            }
+            b't' | b'f' | b'n' => {
+                for literal in [&b"true"[..], b"false", b"null"] {
+                    if self.bytes[self.at..].starts_with(literal) {
+                        self.at += literal.len();
+                        return Some(());
+                    }
+                }
+                None
+            }
+            _ => self.number().map(drop),
+        }
+    }
+}
+
+/// RFC 3339 as we and most archives write it (`2015-11-13T21:40:00Z`, `…+01:00`, optional
+/// fraction), computed directly; anything else goes to chrono.
+fn fast_time(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let digits = b.get(range)?;
+        digits.iter().try_fold(0i64, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+        })
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..9 {
+            nanos *= 10;
+        }
+    }
+    let offset = match b.get(i..)? {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let digit = |d: &u8| d.is_ascii_digit().then(|| i64::from(d - b'0'));
+            let minutes = (digit(h1)? * 10 + digit(h2)?) * 60 + digit(m1)? * 10 + digit(m2)?;
+            if *sign == b'+' { minutes } else { -minutes }
+        }
+        _ => return None,
+    };
+    // Second 60 (a leap second) and impossible dates go to chrono, which knows them.
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset * 60;
+    DateTime::from_timestamp(seconds, nanos)
+}
+
+fn parse_post_slowly(line: &str) -> Result<Post, PostError> {
     let raw: RawPost = serde_json::from_str(line).map_err(|e| PostError::Json(e.to_string()))?;
     let id = match (raw.id_str, raw.id) {
         (Some(s), _) | (None, Some(RawId::Text(s))) => s,
@@ -183,6 +514,55 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, PostError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast scan and serde agree on every line they both read, and the scan declines what
+    /// it does not know.
+    #[test]
+    fn the_fast_scan_agrees_with_serde() {
+        let lines = [
+            r##"{"id":"a1","text":"Abri #PorteOuverte","created_at":"2015-11-13T21:40:00+01:00","lang":"fr","lat":48.8625,"lon":2.3703,"author":"marie"}"##,
+            r##"{ "id" : "a2", "text":"caf\u00e9 \"#Paris\" \ud83d\ude4f\n\t\/","created_at":"2015-11-13T21:40:00.250Z","extra":{"a":[1,2.5e3,true,false,null,{"b":"c"}]},"lat":null,"lon":null}"##,
+            r##"{"id":"a3","text":"x","created_at":"2016-02-29T23:59:59-05:30","place":null,"author":null}"##,
+            r##"{"text":"x","id":"a4","created_at":"2015-11-13T21:40:00Z","lat":-33.5,"lon":-70}"##,
+        ];
+        for line in lines {
+            let fast = scan(line).unwrap_or_else(|| panic!("declined {line}"));
+            let slow = parse_post_slowly(line).unwrap();
+            assert_eq!(fast.id, slow.id);
+            assert_eq!(fast.text, slow.text);
+            assert_eq!(fast.created_at, slow.created_at, "{line}");
+            assert_eq!(fast.place, slow.place);
+            assert_eq!(fast.lang.as_deref(), slow.lang.as_deref());
+            assert_eq!(fast.author.as_deref(), slow.author.as_deref());
+            assert_eq!(parse_post(line).unwrap(), slow);
+        }
+        assert_eq!(scan(lines[1]).unwrap().text, "café \"#Paris\" 🙏\n\t/");
+        for declined in [
+            "{not json",
+            r#"{"id":"1","created_at":"2015-11-13T21:40:00Z"}"#,
+            r#"{"id":"1","text":"x","created_at":"yesterday"}"#,
+            r#"{"id":"1","text":"x","created_at":"2015-02-29T10:00:00Z"}"#,
+            r#"{"id":"1","text":"x","created_at":"2015-11-13T21:40:00Z"} trailing"#,
+            r#"{"id":"1","text":"x","created_at":"2015-11-13T21:40:00Z","lat":95,"lon":2}"#,
+            r#"{"id":"1","text":"x","created_at":"2015-11-13T21:40:00Z","lat":48}"#,
+            r#"{"id":"1","text":"x","created_at":"2015-11-13T21:40:00Z","x":tru}"#,
+            r#"{"id":7,"text":"x","created_at":"2015-11-13T21:40:00Z"}"#,
+            r#"{"id":"1","text":"x","created_at":"2015-11-13T21:40:00Z","place":{"bbox":[2.36,48.86,2.38,48.87]}}"#,
+            "{\"id\":\"1\",\"text\":\"a\u{1}b\",\"created_at\":\"2015-11-13T21:40:00Z\"}",
+        ] {
+            assert!(scan(declined).is_none(), "{declined}");
+        }
+        // Declined lines still parse, or fail, exactly as before.
+        assert_eq!(
+            parse_post(r#"{"id":7,"text":"x","created_at":"2015-11-13T21:40:00Z"}"#)
+                .unwrap()
+                .id,
+            "7"
+        );
+        assert!(
+            parse_post(r#"{"id":"1","text":"x","created_at":"2015-02-29T10:00:00Z"}"#).is_err()
+        );
+    }
 
     #[test]
     fn reads_our_shape_with_a_point() {

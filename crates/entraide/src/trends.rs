@@ -178,18 +178,6 @@ fn read_into(
     Ok(summary)
 }
 
-/// The JSON shape of one trend, as `entraide trends` and the API print it.
-pub fn trend_json(t: &Trend) -> serde_json::Value {
-    json!({
-        "tag": t.tag,
-        "count": t.count,
-        "baseline": (t.baseline * 100.0).round() / 100.0,
-        "score": (t.score * 100.0).round() / 100.0,
-        "intent": t.intent,
-        "new": t.new,
-    })
-}
-
 pub fn ingest(args: IngestArgs) -> anyhow::Result<()> {
     let mut trends = Trends::with_lexicon(Config::default(), lexicon(args.lexicon.as_deref())?);
     let started = std::time::Instant::now();
@@ -199,7 +187,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<()> {
         Some(last) => trends
             .trending_global(last, chrono::TimeDelta::minutes(15), 10)
             .iter()
-            .map(trend_json)
+            .map(Trend::to_json)
             .collect(),
         None => Vec::new(),
     };
@@ -268,7 +256,7 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<()> {
         (Some(at), None) => trends.trending_global(at, args.window, args.limit),
     };
     let out = json!({
-        "trends": list.iter().map(trend_json).collect::<Vec<_>>(),
+        "trends": list.iter().map(Trend::to_json).collect::<Vec<_>>(),
     });
     println!("{out}");
     if summary.malformed > 0 {

@@ -92,7 +92,10 @@ fn the_simulated_night_read_back_shows_porte_ouverte_in_the_11th_not_in_lyon() {
         .unwrap();
     assert_eq!(t["intent"], "shelter");
     assert!(t["count"].as_u64().unwrap() >= 20, "{t}");
-    assert!(t["baseline"].as_f64().unwrap() < t["count"].as_f64().unwrap() / 2.0, "{t}");
+    assert!(
+        t["baseline"].as_f64().unwrap() < t["count"].as_f64().unwrap() / 2.0,
+        "{t}"
+    );
     assert!(t["new"].is_boolean());
     for field in ["baseline", "score"] {
         assert!(t[field].is_number(), "{field}");

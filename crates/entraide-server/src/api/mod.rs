@@ -6,6 +6,7 @@ mod crises;
 mod events;
 mod safety;
 mod shelter;
+mod trends;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -44,6 +45,9 @@ pub fn router() -> Router<AppState> {
         .route("/crises/{id}/stats", get(safety::stats))
         .route("/crises/{id}/need-help", get(safety::need_help))
         .route("/events", get(events::stream))
+        .route("/posts", post(trends::ingest))
+        .route("/trends", get(trends::list))
+        .route("/trends/{tag}/series", get(trends::series))
         .route("/openapi.json", get(openapi))
         .merge(shelter::router())
 }

@@ -1,0 +1,233 @@
+//! Live trends over real HTTP: who may feed posts, what the trends routes answer near a
+//! place, in a crisis's zone and globally, and how bad input is told.
+
+mod common;
+
+use common::{Client, TestServer};
+use serde_json::Value;
+
+/// `count` posts a minute with `text` at (lat, lon) for minutes 21:mm of 13 Nov 2015 (UTC).
+fn lines(text: &str, lat: f64, lon: f64, minutes: std::ops::Range<u32>, count: u32) -> String {
+    let mut out = String::new();
+    for minute in minutes {
+        for i in 0..count {
+            out.push_str(&format!(
+                r#"{{"id":"{minute}-{i}","text":{},"created_at":"2015-11-13T21:{minute:02}:{i:02}Z","lat":{lat},"lon":{lon}}}"#,
+                serde_json::to_string(text).unwrap()
+            ));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+async fn post_lines(server: &TestServer, token: Option<&str>, body: String) -> (u16, Value) {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/api/v1/posts", server.url))
+        .header("Content-Type", "application/x-ndjson")
+        .body(body);
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}
+
+fn config() -> entraide_server::ServerConfig {
+    entraide_server::ServerConfig {
+        trends_ingest_token: Some("feed-secret".into()),
+        ..common::test_config()
+    }
+}
+
+fn tags(body: &Value) -> Vec<&str> {
+    body["trends"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|t| t["tag"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn only_responders_and_the_ingest_token_may_post() {
+    let server = common::spawn_with(config()).await;
+    let batch = lines("#PorteOuverte", 48.8631, 2.3708, 30..31, 3);
+    assert_eq!(post_lines(&server, None, batch.clone()).await.0, 401);
+    assert_eq!(
+        post_lines(&server, Some("wrong"), batch.clone()).await.0,
+        401
+    );
+    let person = Client::sign_up(&server, "marie").await;
+    let (status, body) = post_lines(&server, person.token.as_deref(), batch.clone()).await;
+    assert_eq!(status, 403, "{body}");
+    // Nothing from the refused requests was counted.
+    let r = Client::anonymous(&server).get("/api/v1/trends").await;
+    assert_eq!(r.body["trends"], serde_json::json!([]));
+
+    let (status, body) = post_lines(&server, Some("feed-secret"), batch.clone()).await;
+    assert_eq!(
+        (status, body["accepted"].as_u64()),
+        (200, Some(3)),
+        "{body}"
+    );
+    let responder = Client::responder(&server, "resp").await;
+    let (status, body) = post_lines(&server, responder.token.as_deref(), batch).await;
+    assert_eq!(
+        (status, body["accepted"].as_u64()),
+        (200, Some(3)),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn without_a_token_setting_only_responders_post() {
+    let server = common::spawn().await;
+    let batch = lines("#PorteOuverte", 48.8631, 2.3708, 30..31, 1);
+    assert_eq!(
+        post_lines(&server, Some("feed-secret"), batch.clone())
+            .await
+            .0,
+        401
+    );
+    let responder = Client::responder(&server, "resp").await;
+    assert_eq!(
+        post_lines(&server, responder.token.as_deref(), batch)
+            .await
+            .0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_burst_in_the_11th_trends_there_not_in_lyon_and_in_the_crisis_zone() {
+    let server = common::spawn_with(config()).await;
+    let mut batch = lines("Abri dispo #PorteOuverte", 48.8631, 2.3708, 30..40, 5);
+    batch.push_str(&lines("#Lyon ce soir", 45.764, 4.8357, 30..40, 2));
+    batch.push_str("{not json\n");
+    batch.push_str(&lines("#PrayForParis", 40.71, -74.0, 39..40, 4));
+    let (status, body) = post_lines(&server, Some("feed-secret"), batch).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["accepted"], 74);
+    assert_eq!(body["rejected"], 1);
+    assert_eq!(body["rejected_lines"][0]["line"], 71);
+
+    let anyone = Client::anonymous(&server);
+    let r = anyone
+        .get("/api/v1/trends?lat=48.8626&lon=2.3795&radius_km=2&window=15m")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(tags(&r.body), ["PorteOuverte"]);
+    let t = &r.body["trends"][0];
+    assert_eq!(
+        (
+            t["count"].as_u64(),
+            t["intent"].as_str(),
+            t["new"].as_bool()
+        ),
+        (Some(50), Some("shelter"), Some(true))
+    );
+    assert_eq!(
+        r.body["at"], "2015-11-13T21:39:00Z",
+        "the newest post's minute"
+    );
+
+    let r = anyone
+        .get("/api/v1/trends?lat=45.764&lon=4.8357&radius_km=10")
+        .await;
+    assert_eq!(tags(&r.body), ["Lyon"]);
+    let r = anyone.get("/api/v1/trends?limit=2").await;
+    assert_eq!(r.body["area"], "global");
+    assert_eq!(tags(&r.body), ["PorteOuverte", "Lyon"]);
+    // At 21:34 the burst was half as big.
+    let r = anyone
+        .get("/api/v1/trends?lat=48.8626&lon=2.3795&radius_km=2&at=2015-11-13T21:34:00Z")
+        .await;
+    assert_eq!(r.body["trends"][0]["count"], 25);
+
+    let series = anyone
+        .get("/api/v1/trends/porteouverte/series?lat=48.8631&lon=2.3708&radius_km=1&minutes=12")
+        .await;
+    assert_eq!(series.status, 200, "{}", series.body);
+    let counts: Vec<u64> = series.body["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
+    assert_eq!(series.body["intent"], "shelter");
+
+    // In the zone of a crisis over the 11th.
+    let responder = Client::responder(&server, "resp").await;
+    let crisis = common::active_crisis(&responder).await;
+    let r = anyone.get(&format!("/api/v1/trends?crisis={crisis}")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(tags(&r.body), ["PorteOuverte"]);
+    let r = anyone
+        .get(&format!("/api/v1/trends?crisis={}", uuid::Uuid::now_v7()))
+        .await;
+    assert_eq!(r.status, 404);
+}
+
+#[tokio::test]
+async fn bad_queries_name_the_field() {
+    let server = common::spawn().await;
+    let anyone = Client::anonymous(&server);
+    for (query, field) in [
+        ("lat=95&lon=2", "lat"),
+        ("lat=48&lon=abc", "lon"),
+        ("lat=48", "lon"),
+        ("lat=48&lon=2&radius_km=-1", "radius_km"),
+        ("window=5s", "window"),
+        ("window=4h", "window"),
+        ("limit=0", "limit"),
+        ("at=yesterday", "at"),
+        ("lat=48&lon=2&crisis=x", "crisis"),
+    ] {
+        let r = anyone.get(&format!("/api/v1/trends?{query}")).await;
+        assert_eq!(r.status, 422, "{query}: {}", r.body);
+        assert_eq!(
+            r.body["error"]["fields"][0]["field"], field,
+            "{query}: {}",
+            r.body
+        );
+    }
+    let r = anyone.get("/api/v1/trends/PorteOuverte/series").await;
+    assert_eq!(r.status, 422);
+    let r = anyone
+        .get("/api/v1/trends/PorteOuverte/series?lat=48&lon=2&minutes=1000")
+        .await;
+    assert_eq!(r.body["error"]["fields"][0]["field"], "minutes");
+}
+
+#[tokio::test]
+async fn batches_are_limited_in_size_and_rate_and_empty_ones_refused() {
+    let server = common::spawn_with(entraide_server::ServerConfig {
+        trends_batches_per_minute: 2,
+        trends_max_batch_bytes: 2000,
+        ..config()
+    })
+    .await;
+    let (status, body) =
+        post_lines(&server, Some("feed-secret"), "{bad\nnot a post\n".into()).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no line is a post")
+    );
+    let big = lines("#PorteOuverte", 48.86, 2.37, 30..40, 10);
+    assert!(big.len() > 2000);
+    let (status, body) = post_lines(&server, Some("feed-secret"), big).await;
+    assert_eq!(status, 413, "{body}");
+    let (status, _) = post_lines(
+        &server,
+        Some("feed-secret"),
+        lines("#a", 48.86, 2.37, 30..31, 1),
+    )
+    .await;
+    assert_eq!(status, 429, "the third batch this minute");
+}
