@@ -23,10 +23,14 @@ fn documented() -> BTreeSet<(String, String)> {
     ops
 }
 
-/// The API's routes, read from the router's source: `.route("/path", get(..).post(..))`.
+/// The API's routes, read from the routers' sources (`api/mod.rs` and each feature's
+/// `api/<feature>.rs`): `.route("/path", get(..).post(..))`.
 fn routed() -> BTreeSet<(String, String)> {
-    let source =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/api/mod.rs")).unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api");
+    let source: String = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
     let mut ops = BTreeSet::new();
     for line in source
         .lines()
