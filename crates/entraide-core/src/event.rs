@@ -1,7 +1,7 @@
 //! Domain events: what happened, and who must hear of it at once. They travel on the bus
 //! (in-process, or NATS across instances) to the live streams of the people concerned.
 
-use crate::{AccountId, CrisisId, SafetyStatus, Timestamp};
+use crate::{AccountId, CrisisId, MissingId, NoteStatus, SafetyStatus, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// Who an event is for. Nothing is broadcast that isn't public: statuses go to mutual
@@ -68,6 +68,14 @@ pub enum Event {
         handle: String,
         display_name: String,
     },
+    /// A new note on a missing-person record you follow.
+    MissingNote {
+        record_id: MissingId,
+        full_name: String,
+        status: Option<NoteStatus>,
+        text: Option<String>,
+        at: Timestamp,
+    },
 }
 
 impl Event {
@@ -83,6 +91,7 @@ impl Event {
             Event::CrisisRetracted { .. } => "crisis_retracted",
             Event::ContactRequest { .. } => "contact_request",
             Event::ContactAccepted { .. } => "contact_accepted",
+            Event::MissingNote { .. } => "missing_note",
         }
     }
 }

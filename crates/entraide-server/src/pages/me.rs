@@ -291,5 +291,12 @@ fn event_line(ctx: &Ctx, event: &Event) -> Markup {
         } => html! {
             a href="/contacts" { (ctx.tf("event.contact_accepted", &[("name", display_name), ("handle", handle)])) }
         },
+        Event::MissingNote {
+            record_id,
+            full_name,
+            ..
+        } => html! {
+            a href={ "/missing/" (record_id) } { (ctx.tf("event.missing_note", &[("name", full_name)])) }
+        },
     }
 }

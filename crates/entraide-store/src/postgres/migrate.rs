@@ -4,11 +4,18 @@ use deadpool_postgres::Object;
 use std::collections::HashSet;
 
 /// In order; a migration, once released, is never edited: a new one is added instead.
-const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        3,
+        "missing",
+        include_str!("../../migrations/postgres/0003_missing.sql"),
+    ),
+];
 
 /// The advisory lock that serializes migrations: "entraide" in ASCII, unlikely to collide
 /// with another application's key on a shared server.
