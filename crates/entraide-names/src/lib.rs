@@ -1,0 +1,454 @@
+//! Forgiving search over person names, for the missing-persons registry.
+//!
+//! A record is indexed under the words of all its names (full name, given and family names,
+//! alternate names), folded to lowercase ASCII: case, accents and scripts stop mattering
+//! (`Hélène` = `helene`, `Мария` = `mariia`). A query word is expanded, through a dictionary of
+//! every indexed word, to the words it may stand for, each with a score:
+//!
+//! | match | score |
+//! |---|---|
+//! | the same word | 1.0 |
+//! | the same skeleton (Mariia, Mariya, Maria; Aleksandr, Alexandre) | 0.9 |
+//! | one edit (Damerau-Levenshtein: insertion, deletion, substitution, transposition) | 0.8 |
+//! | a nickname, short form or the same name in another language (Bob, Robert, Roberto) | 0.75 |
+//! | two edits (words of 8 letters or more) | 0.65 |
+//! | a completion while typing (`Dup` → `Dupont`; more of the word typed scores more) | 0.45–0.65 |
+//!
+//! A record's score is the mean over the query words of the best score each finds among the
+//! record's words, so word order does not matter and a word that matches nothing costs its
+//! share. Edits are found with a deletion neighbourhood (every word of the dictionary is also
+//! filed under itself with one or two letters deleted; a query word meets its neighbours at a
+//! shared deletion), then confirmed by the bounded distance.
+//!
+//! Search reads posting lists (word → records) one expansion at a time, cheapest-for-progress
+//! first, scores each new record completely from its own words, and stops as soon as the
+//! `limit`-th best score is at least what any record not yet seen could reach (the sum of the
+//! best expansions still unread, over the number of query words). A common name therefore costs
+//! a few hundred postings, not the tens of thousands that carry it.
+
+pub mod benchset;
+mod distance;
+mod nicknames;
+mod normalize;
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::hash::{Hash, Hasher};
+use std::sync::LazyLock;
+
+/// Words of a query beyond this many are ignored (a name, not a paragraph).
+pub const MAX_QUERY_WORDS: usize = 8;
+
+const EXACT: f32 = 1.0;
+const SAME_SKELETON: f32 = 0.9;
+const ONE_EDIT: f32 = 0.8;
+const NICKNAME: f32 = 0.75;
+const TWO_EDITS: f32 = 0.65;
+const PREFIX_BASE: f32 = 0.45;
+const PREFIX_SPAN: f32 = 0.2;
+/// Float slack when comparing a score with a bound computed the same way.
+const EPSILON: f32 = 1e-5;
+/// How many postings to read between two checks of the stopping rule.
+const CHECK_EVERY: usize = 128;
+
+/// One search result: the record and how well it matched (1.0 = every query word found as is).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hit<K> {
+    pub key: K,
+    pub score: f32,
+}
+
+struct Record<K> {
+    key: K,
+    words: Box<[u32]>,
+}
+
+/// An in-memory index of person names, keyed by record id. Cheap to update (a record's words
+/// are appended to, or swapped out of, their posting lists) and searched through `&self`, so a
+/// server keeps one behind a `RwLock`.
+pub struct NameIndex<K> {
+    records: Vec<Option<Record<K>>>,
+    free_slots: Vec<u32>,
+    slot_of: FxHashMap<K, u32>,
+    dictionary: Dictionary,
+    /// By word id: the slots of the records that carry the word.
+    postings: Vec<Vec<u32>>,
+}
+
+impl<K> Default for NameIndex<K>
+where
+    K: Copy + Eq + Hash + Send + Sync,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K> NameIndex<K>
+where
+    K: Copy + Eq + Hash + Send + Sync,
+{
+    pub fn new() -> Self {
+        Self {
+            records: Vec::new(),
+            free_slots: Vec::new(),
+            slot_of: FxHashMap::default(),
+            dictionary: Dictionary::default(),
+            postings: Vec::new(),
+        }
+    }
+
+    /// Indexes a record under all its names (full name, given + family, alternate names);
+    /// replaces whatever was indexed for `key` before.
+    pub fn insert(&mut self, key: K, names: &[&str]) {
+        self.remove(key);
+        let mut words: Vec<u32> = Vec::new();
+        for name in names {
+            for word in normalize::words(name, true) {
+                let id = self.dictionary.intern(&word);
+                if id as usize == self.postings.len() {
+                    self.postings.push(Vec::new());
+                }
+                words.push(id);
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        let slot = match self.free_slots.pop() {
+            Some(slot) => slot,
+            None => {
+                self.records.push(None);
+                u32::try_from(self.records.len() - 1).expect("fewer than 2^32 records")
+            }
+        };
+        for &word in &words {
+            self.postings[word as usize].push(slot);
+        }
+        self.records[slot as usize] = Some(Record {
+            key,
+            words: words.into_boxed_slice(),
+        });
+        self.slot_of.insert(key, slot);
+    }
+
+    /// Forgets a record; false if it was not indexed.
+    pub fn remove(&mut self, key: K) -> bool {
+        let Some(slot) = self.slot_of.remove(&key) else {
+            return false;
+        };
+        let record = self.records[slot as usize]
+            .take()
+            .expect("an indexed key has a record");
+        for &word in record.words.iter() {
+            let posting = &mut self.postings[word as usize];
+            if let Some(at) = posting.iter().position(|&s| s == slot) {
+                posting.swap_remove(at);
+            }
+        }
+        self.free_slots.push(slot);
+        true
+    }
+
+    /// Best first, at most `limit`; score in 0.0..=1.0. Records that match no query word at
+    /// all are never returned.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit<K>> {
+        let mut words = normalize::words(query, false);
+        words.truncate(MAX_QUERY_WORDS);
+        if limit == 0 || words.is_empty() {
+            return Vec::new();
+        }
+        let plan = Plan::new(&self.dictionary, &self.postings, &words);
+        let query_words = words.len();
+        let mut next_unit = vec![0usize; query_words];
+        let mut seen: FxHashSet<u32> = FxHashSet::default();
+        // A min-heap of the best so far: (score bits, earlier first), so the top is the worst.
+        let mut best: BinaryHeap<Reverse<(u32, Reverse<u32>, u32)>> = BinaryHeap::new();
+        let mut found_order = 0u32;
+        let worst_kept = |best: &BinaryHeap<Reverse<(u32, Reverse<u32>, u32)>>| {
+            if best.len() < limit {
+                None
+            } else {
+                best.peek()
+                    .map(|Reverse((bits, _, _))| f32::from_bits(*bits))
+            }
+        };
+        'units: loop {
+            // What a record not seen yet could still score: each query word at its best
+            // unread expansion.
+            let reachable: f32 = (0..query_words)
+                .map(|i| {
+                    plan.units[i]
+                        .get(next_unit[i])
+                        .map_or(0.0, |unit| unit.score)
+                })
+                .sum::<f32>()
+                / query_words as f32;
+            if worst_kept(&best).is_some_and(|worst| worst >= reachable - EPSILON) {
+                break;
+            }
+            let Some(word_index) = plan.cheapest_progress(&next_unit) else {
+                break;
+            };
+            let unit = plan.units[word_index][next_unit[word_index]];
+            let posting = &self.postings[unit.word as usize];
+            for (read, &slot) in posting.iter().enumerate() {
+                if seen.insert(slot) {
+                    let score = self.score(slot, &plan, query_words);
+                    let entry = Reverse((score.to_bits(), Reverse(found_order), slot));
+                    found_order += 1;
+                    if best.len() < limit {
+                        best.push(entry);
+                    } else if best.peek().is_some_and(|worst| entry < *worst) {
+                        best.pop();
+                        best.push(entry);
+                    }
+                }
+                if read % CHECK_EVERY == CHECK_EVERY - 1
+                    && worst_kept(&best).is_some_and(|worst| worst >= reachable - EPSILON)
+                {
+                    break 'units;
+                }
+            }
+            next_unit[word_index] += 1;
+        }
+        let mut ranked: Vec<_> = best.into_iter().map(|Reverse(entry)| entry).collect();
+        ranked.sort_unstable_by(|a, b| b.cmp(a));
+        ranked
+            .into_iter()
+            .map(|(bits, _, slot)| Hit {
+                key: self.records[slot as usize]
+                    .as_ref()
+                    .expect("a posting points at a live record")
+                    .key,
+                score: f32::from_bits(bits).min(1.0),
+            })
+            .collect()
+    }
+
+    /// The mean, over the query words, of the best score each finds among the record's words.
+    fn score(&self, slot: u32, plan: &Plan, query_words: usize) -> f32 {
+        let record = self.records[slot as usize]
+            .as_ref()
+            .expect("a posting points at a live record");
+        let mut best = [0f32; MAX_QUERY_WORDS];
+        for word in record.words.iter() {
+            if let Some(row) = plan.scores.get(word) {
+                for (b, s) in best.iter_mut().zip(row).take(query_words) {
+                    *b = b.max(*s);
+                }
+            }
+        }
+        best[..query_words].iter().sum::<f32>() / query_words as f32
+    }
+
+    pub fn len(&self) -> usize {
+        self.slot_of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slot_of.is_empty()
+    }
+
+    /// How many distinct words the dictionary holds (words of removed records included).
+    pub fn dictionary_len(&self) -> usize {
+        self.dictionary.text.len()
+    }
+}
+
+/// Every word ever indexed, with the structures that find it from a query word.
+#[derive(Default)]
+struct Dictionary {
+    ids: FxHashMap<Box<str>, u32>,
+    text: Vec<Box<str>>,
+    /// In order, for completions of a prefix.
+    sorted: BTreeMap<Box<str>, u32>,
+    /// By hash of a deletion variant (the word with up to `allowed_edits` letters deleted,
+    /// itself included): the words that have it. A hash collision only adds a candidate that
+    /// the distance check then rejects.
+    deletions: FxHashMap<u64, Vec<u32>>,
+    skeletons: FxHashMap<Box<str>, Vec<u32>>,
+}
+
+impl Dictionary {
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = u32::try_from(self.text.len()).expect("fewer than 2^32 words");
+        self.ids.insert(word.into(), id);
+        self.text.push(word.into());
+        self.sorted.insert(word.into(), id);
+        for variant in deletion_variants(word.as_bytes(), distance::allowed_edits(word.len())) {
+            self.deletions.entry(variant).or_default().push(id);
+        }
+        self.skeletons
+            .entry(normalize::skeleton(word).into())
+            .or_default()
+            .push(id);
+        id
+    }
+}
+
+/// Hashes of `word` with every choice of up to `depth` letters deleted (`word` itself too).
+fn deletion_variants(word: &[u8], depth: usize) -> FxHashSet<u64> {
+    let mut hashes = FxHashSet::default();
+    let mut level: FxHashSet<Vec<u8>> = FxHashSet::default();
+    level.insert(word.to_vec());
+    for remaining in (0..=depth).rev() {
+        let mut next = FxHashSet::default();
+        for variant in &level {
+            hashes.insert(hash_bytes(variant));
+            if remaining > 0 && variant.len() > 1 {
+                for skip in 0..variant.len() {
+                    let mut shorter = variant.clone();
+                    shorter.remove(skip);
+                    next.insert(shorter);
+                }
+            }
+        }
+        level = next;
+    }
+    hashes
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Nickname groups by member word.
+static NICKNAME_GROUPS: LazyLock<FxHashMap<&'static str, Vec<usize>>> = LazyLock::new(|| {
+    let mut by_word: FxHashMap<&'static str, Vec<usize>> = FxHashMap::default();
+    for (index, group) in nicknames::GROUPS.iter().enumerate() {
+        for word in *group {
+            by_word.entry(word).or_default().push(index);
+        }
+    }
+    by_word
+});
+
+/// One posting list to read for one query word.
+#[derive(Clone, Copy)]
+struct Unit {
+    word: u32,
+    score: f32,
+    postings: u32,
+}
+
+/// What a query's words expand to.
+struct Plan {
+    /// By dictionary word: its score for each query word (0 where it does not match).
+    scores: FxHashMap<u32, [f32; MAX_QUERY_WORDS]>,
+    /// By query word: its expansions, best score first (fewest postings first among equals).
+    units: Vec<Vec<Unit>>,
+}
+
+impl Plan {
+    fn new(dictionary: &Dictionary, postings: &[Vec<u32>], words: &[String]) -> Self {
+        let mut scores: FxHashMap<u32, [f32; MAX_QUERY_WORDS]> = FxHashMap::default();
+        let mut units = Vec::with_capacity(words.len());
+        for (index, word) in words.iter().enumerate() {
+            let expansions = expand(dictionary, word);
+            let mut word_units: Vec<Unit> = expansions
+                .into_iter()
+                .filter_map(|(id, score)| {
+                    let count = postings[id as usize].len();
+                    (count > 0).then(|| Unit {
+                        word: id,
+                        score,
+                        postings: u32::try_from(count).unwrap_or(u32::MAX),
+                    })
+                })
+                .collect();
+            word_units.sort_unstable_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then(a.postings.cmp(&b.postings))
+                    .then(a.word.cmp(&b.word))
+            });
+            for unit in &word_units {
+                scores.entry(unit.word).or_insert([0.0; MAX_QUERY_WORDS])[index] = unit.score;
+            }
+            units.push(word_units);
+        }
+        Self { scores, units }
+    }
+
+    /// The query word whose next expansion lowers the reachable score most per posting read.
+    fn cheapest_progress(&self, next_unit: &[usize]) -> Option<usize> {
+        let mut choice: Option<(usize, f32)> = None;
+        for (index, units) in self.units.iter().enumerate() {
+            let Some(unit) = units.get(next_unit[index]) else {
+                continue;
+            };
+            let after = units.get(next_unit[index] + 1).map_or(0.0, |u| u.score);
+            let cost = unit.postings as f32 / (unit.score - after + 1e-3);
+            if choice.is_none_or(|(_, best)| cost < best) {
+                choice = Some((index, cost));
+            }
+        }
+        choice.map(|(index, _)| index)
+    }
+}
+
+/// The dictionary words `word` may stand for, each with its best score.
+fn expand(dictionary: &Dictionary, word: &str) -> FxHashMap<u32, f32> {
+    let mut found: FxHashMap<u32, f32> = FxHashMap::default();
+    let mut offer = |id: u32, score: f32| {
+        let entry = found.entry(id).or_insert(0.0);
+        *entry = entry.max(score);
+    };
+    if let Some(&id) = dictionary.ids.get(word) {
+        offer(id, EXACT);
+    }
+    if let Some(ids) = dictionary.skeletons.get(normalize::skeleton(word).as_str()) {
+        for &id in ids {
+            offer(id, SAME_SKELETON);
+        }
+    }
+    let edits = distance::allowed_edits(word.len());
+    if edits > 0 {
+        let mut checked: FxHashSet<u32> = FxHashSet::default();
+        for variant in deletion_variants(word.as_bytes(), edits) {
+            for &id in dictionary.deletions.get(&variant).into_iter().flatten() {
+                if !checked.insert(id) {
+                    continue;
+                }
+                let candidate = dictionary.text[id as usize].as_bytes();
+                let bound = distance::allowed_edits(word.len().min(candidate.len()));
+                match distance::within(word.as_bytes(), candidate, bound) {
+                    Some(1) => offer(id, ONE_EDIT),
+                    Some(2) => offer(id, TWO_EDITS),
+                    _ => {}
+                }
+            }
+        }
+    }
+    if let Some(groups) = NICKNAME_GROUPS.get(word) {
+        for &group in groups {
+            for member in nicknames::GROUPS[group] {
+                if let Some(&id) = dictionary.ids.get(*member) {
+                    offer(id, NICKNAME);
+                }
+            }
+        }
+    }
+    for (completion, &id) in dictionary
+        .sorted
+        .range::<str, _>((std::ops::Bound::Included(word), std::ops::Bound::Unbounded))
+    {
+        if !completion.starts_with(word) {
+            break;
+        }
+        if completion.len() > word.len() {
+            let typed = word.len() as f32 / completion.len() as f32;
+            offer(id, PREFIX_BASE + PREFIX_SPAN * typed);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests;

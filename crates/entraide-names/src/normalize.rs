@@ -1,0 +1,157 @@
+//! From a name as typed (any script, any case, accents) to the lowercase ASCII words we index.
+//!
+//! Transliteration is deunicode's (Мария → Mariia, Παπαδόπουλος → Papadopoulos, Hélène →
+//! Helene, Straße → Strasse, Øre → Ore, œ → oe); we never keep hand tables of letters.
+
+/// The words of one name, lowercase ASCII letters and digits. Parts joined by a hyphen, an
+/// apostrophe or a dot are separate words ("Jean-Pierre" → jean, pierre); with `joined`, the
+/// part-less form is added too ("N'Diaye" → n, diaye, ndiaye), so a record is found whichever
+/// way the searcher writes it.
+///
+/// A query (`joined` false) drops apostrophes instead of splitting at them: "N'Diaye" is the
+/// one word ndiaye, and so is "Васильев" (deunicode writes its soft sign as an apostrophe).
+pub(crate) fn words(name: &str, joined: bool) -> Vec<String> {
+    let mut ascii = deunicode::deunicode(name);
+    if !joined {
+        ascii.retain(|c| !is_apostrophe(c));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for group in ascii.split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '/') {
+        let mut parts = 0;
+        let mut whole = String::new();
+        for part in group.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if part.is_empty() {
+                continue;
+            }
+            let part = part.to_ascii_lowercase();
+            whole.push_str(&part);
+            parts += 1;
+            push_unique(&mut out, part);
+        }
+        if joined && parts > 1 {
+            push_unique(&mut out, whole);
+        }
+    }
+    out
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '"' | '`')
+}
+
+fn push_unique(words: &mut Vec<String>, word: String) {
+    if !words.contains(&word) {
+        words.push(word);
+    }
+}
+
+/// A coarse spelling key: two words with the same skeleton are taken as the same name spelt
+/// another way. It absorbs the usual differences between romanisations and national spellings
+/// (Mariia/Mariya/Maria, Dmitrii/Dmitriy, Aleksandr/Alexandre, Wladimir/Vladimir,
+/// Mohammed/Mohamed, Katherine/Catherine, Philippe/Filipe).
+pub(crate) fn skeleton(word: &str) -> String {
+    let bytes = word.as_bytes();
+    let mut mapped = String::with_capacity(bytes.len() + 2);
+    let mut i = 0;
+    while i < bytes.len() {
+        let next = bytes.get(i + 1).copied();
+        match (bytes[i], next) {
+            (b'p', Some(b'h')) => {
+                mapped.push('f');
+                i += 1;
+            }
+            (b'c', Some(b'k')) => {
+                mapped.push('k');
+                i += 1;
+            }
+            (b'c', Some(b'h')) => {
+                // "ch" is its own sound (Charles, Chloé, Khrushchev's "shch"); keep it apart
+                // from "c" → "k" below.
+                mapped.push_str("ch");
+                i += 1;
+            }
+            (b'y', _) => mapped.push('i'),
+            (b'w', _) => mapped.push('v'),
+            (b'q', _) | (b'c', _) => mapped.push('k'),
+            (b'x', _) => mapped.push_str("ks"),
+            (other, _) => mapped.push(other as char),
+        }
+        i += 1;
+    }
+    let mut skeleton = String::with_capacity(mapped.len());
+    for c in mapped.chars() {
+        if !skeleton.ends_with(c) {
+            skeleton.push(c);
+        }
+    }
+    if skeleton.len() > 3 && skeleton.ends_with('e') {
+        skeleton.pop();
+    }
+    skeleton
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_and_accents_fold_to_ascii_lowercase() {
+        assert_eq!(words("Hélène DUPONT", false), ["helene", "dupont"]);
+        assert_eq!(
+            words("Straße Ørsted Œuvray Æsa", false),
+            ["strasse", "orsted", "oeuvray", "aesa"]
+        );
+        // A decomposed accent (e + combining acute) folds like the precomposed one.
+        assert_eq!(words("E\u{301}lodie", false), ["elodie"]);
+        assert_eq!(
+            words("Łukasz Şahin Nguyễn", false),
+            ["lukasz", "sahin", "nguyen"]
+        );
+    }
+
+    #[test]
+    fn other_scripts_are_transliterated() {
+        assert_eq!(words("Мария Иванова", false), ["mariia", "ivanova"]);
+        assert_eq!(
+            words("Γεώργιος Παπαδόπουλος", false),
+            ["georgios", "papadopoulos"]
+        );
+        assert_eq!(words("محمد", false), ["mhmd"]);
+        assert_eq!(words("李明", false), ["li", "ming"]);
+    }
+
+    #[test]
+    fn compound_names_give_their_parts_and_the_joined_form() {
+        assert_eq!(
+            words("Jean-Pierre N'Diaye", true),
+            ["jean", "pierre", "jeanpierre", "n", "diaye", "ndiaye"]
+        );
+        assert_eq!(
+            words("Jean-Pierre N'Diaye", false),
+            ["jean", "pierre", "ndiaye"]
+        );
+        assert_eq!(words("Васильев", true), ["vasil", "ev", "vasilev"]);
+        assert_eq!(words("Васильев", false), ["vasilev"]);
+        assert_eq!(words("  Marie,  marie ", false), ["marie"]);
+        assert!(words("  -- ' ", true).is_empty());
+    }
+
+    #[test]
+    fn skeletons_join_spellings_of_one_name() {
+        for (a, b) in [
+            ("mariia", "maria"),
+            ("mariya", "maria"),
+            ("dmitrii", "dmitriy"),
+            ("aleksandr", "alexandre"),
+            ("wladimir", "vladimir"),
+            ("mohammed", "mohamed"),
+            ("katherine", "catherine"),
+            ("philippe", "filipe"),
+            ("iaroslav", "yaroslav"),
+        ] {
+            assert_eq!(skeleton(a), skeleton(b), "{a} / {b}");
+        }
+        assert_ne!(skeleton("marie"), skeleton("mario"));
+        assert_ne!(skeleton("charles"), skeleton("karles"));
+    }
+}
