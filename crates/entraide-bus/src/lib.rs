@@ -15,7 +15,7 @@
 pub mod nats;
 
 use dashmap::DashMap;
-use entraide_core::{AccountId, CrisisId, Event, Recipients};
+use entraide_core::{AccountId, CrisisId, Event, MissingId, Recipients};
 use futures::Stream;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -32,6 +32,9 @@ pub enum Invalidation {
     Session([u8; 32]),
     /// A crisis changed status.
     Crisis(CrisisId),
+    /// A missing-person record was created, replaced, expired or deleted: the search index
+    /// must read it again.
+    MissingRecord(MissingId),
 }
 
 /// What the application publishes to.

@@ -50,6 +50,20 @@ pub struct ServerConfig {
     /// How long a response is kept for replay to a retry with the same Idempotency-Key, in hours.
     #[arg(long, env = "ENTRAIDE_IDEMPOTENCY_HOURS", default_value_t = 24)]
     pub idempotency_hours: u32,
+
+    /// The PFIF domain of this registry: our missing-person records are exported as
+    /// `<domain>/person.<id>`, and an import naming that domain refers to our own records.
+    #[arg(
+        long,
+        env = "ENTRAIDE_PFIF_DOMAIN",
+        default_value = "entraide.localhost"
+    )]
+    pub pfif_domain: String,
+
+    /// How long a missing-person record lives unless its reporter says otherwise, in days.
+    /// PFIF requires an expiry date; after it only a placeholder remains.
+    #[arg(long, env = "ENTRAIDE_MISSING_EXPIRY_DAYS", default_value_t = 365)]
+    pub missing_expiry_days: u32,
 }
 
 impl Default for ServerConfig {

@@ -59,6 +59,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    state
+        .load_missing_index()
+        .await
+        .map_err(|e| std::io::Error::other(format!("loading the missing-person index: {e}")))?;
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let forgetting = tokio::spawn(forget_what_changed_elsewhere(state.clone()));
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -70,7 +74,8 @@ pub async fn serve(
     result
 }
 
-/// Forgets expired sessions, old idempotency records and idle rate-limit entries.
+/// Forgets expired sessions, old idempotency records and idle rate-limit entries, and
+/// wipes missing-person records whose expiry passed.
 async fn housekeeping(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -81,6 +86,9 @@ async fn housekeeping(state: AppState) {
             tracing::warn!(error = %e, "housekeeping failed; will try again");
         }
         state.limits.shrink();
+        if let Err(e) = state.expire_missing().await {
+            tracing::warn!(error = %e, "expiring missing-person records failed; will try again");
+        }
     }
 }
 
@@ -93,10 +101,18 @@ async fn forget_what_changed_elsewhere(state: AppState) {
                 state.sessions.invalidate(&token_hash)
             }
             Ok(entraide_bus::Invalidation::Crisis(id)) => state.crises.invalidate(&id),
+            Ok(entraide_bus::Invalidation::MissingRecord(id)) => {
+                if let Err(e) = state.reindex_missing(&[id]).await {
+                    tracing::warn!(error = %e, %id, "reindexing a missing-person record failed");
+                }
+            }
             // Missed some: forget everything rather than keep what may be stale.
             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                 state.sessions.invalidate_all();
                 state.crises.invalidate_all();
+                if let Err(e) = state.load_missing_index().await {
+                    tracing::warn!(error = %e, "reloading the missing-person index failed");
+                }
             }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }

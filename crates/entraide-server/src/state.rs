@@ -4,7 +4,8 @@ use crate::config::ServerConfig;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimits;
 use entraide_bus::Bus;
-use entraide_core::{Crisis, CrisisId};
+use entraide_core::{Crisis, CrisisId, MissingId};
+use entraide_names::NameIndex;
 use entraide_store::{DynStore, Session};
 use moka::sync::Cache;
 use std::sync::Arc;
@@ -30,6 +31,10 @@ pub struct Inner {
     /// Sessions by token hash: every authenticated request needs one.
     pub sessions: Cache<[u8; 32], Session>,
     pub crises: Cache<CrisisId, Crisis>,
+    /// The forgiving name search over live missing-person records: filled from the store
+    /// when serving starts, updated after each committed change (and on other instances'
+    /// word, through `Invalidation::MissingRecord`).
+    pub missing_index: std::sync::RwLock<NameIndex<MissingId>>,
 }
 
 impl AppState {
@@ -61,6 +66,7 @@ impl AppState {
                 .max_capacity(10_000)
                 .time_to_live(CRISIS_CACHE_TTL)
                 .build(),
+            missing_index: std::sync::RwLock::new(NameIndex::new()),
         }))
     }
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod contacts;
 pub mod crises;
+pub mod missing;
 pub mod safety;
 
 use crate::error::{AppError, AppResult};
