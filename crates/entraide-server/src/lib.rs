@@ -7,6 +7,7 @@ pub mod auth;
 mod client_ip;
 pub mod config;
 pub mod error;
+mod feeds;
 pub mod idempotency;
 mod metrics;
 mod ops;
@@ -16,6 +17,7 @@ pub mod state;
 
 pub use config::ServerConfig;
 pub use ops::accounts::LoggedIn;
+pub use ops::pfif::ImportSummary;
 pub use state::AppState;
 
 use axum::Router;
@@ -36,6 +38,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .merge(pages::router())
+        .merge(feeds::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .layer(middleware::from_fn_with_state(
