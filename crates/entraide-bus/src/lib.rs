@@ -15,7 +15,7 @@
 pub mod nats;
 
 use dashmap::DashMap;
-use entraide_core::{AccountId, CrisisId, Event, Recipients};
+use entraide_core::{AccountId, CrisisId, Event, MissingId, Recipients};
 use futures::Stream;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -34,6 +34,9 @@ pub enum Invalidation {
     Crisis(CrisisId),
     /// An Open Doors offer changed (places, status, moderation): the search index re-reads it.
     ShelterOffer(entraide_core::shelter::OfferId),
+    /// A missing-person record was created, replaced, expired or deleted: the search index
+    /// must read it again.
+    MissingRecord(MissingId),
 }
 
 /// What the application publishes to.

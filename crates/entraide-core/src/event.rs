@@ -2,7 +2,7 @@
 //! (in-process, or NATS across instances) to the live streams of the people concerned.
 
 use crate::shelter::{OfferId, RequestId, RequestStatus};
-use crate::{AccountId, CrisisId, SafetyStatus, Timestamp};
+use crate::{AccountId, CrisisId, MissingId, NoteStatus, SafetyStatus, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// Who an event is for. Nothing is broadcast that isn't public: statuses go to mutual
@@ -83,6 +83,14 @@ pub enum Event {
         offer_id: OfferId,
         status: RequestStatus,
     },
+    /// A new note on a missing-person record you follow.
+    MissingNote {
+        record_id: MissingId,
+        full_name: String,
+        status: Option<NoteStatus>,
+        text: Option<String>,
+        at: Timestamp,
+    },
 }
 
 impl Event {
@@ -100,6 +108,7 @@ impl Event {
             Event::ContactAccepted { .. } => "contact_accepted",
             Event::ShelterRequested { .. } => "shelter_requested",
             Event::ShelterRequestChanged { .. } => "shelter_request_changed",
+            Event::MissingNote { .. } => "missing_note",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod account;
 pub mod crisis;
 pub mod error;
 pub mod event;
+pub mod missing;
 pub mod safety;
 pub mod shelter;
 
@@ -13,6 +14,10 @@ pub use account::{AccountId, DisplayName, Handle, Password, Role};
 pub use crisis::{Crisis, CrisisId, CrisisKind, CrisisStatus, CrisisTransition, NewCrisis};
 pub use error::{Invalid, Invalids};
 pub use event::{Event, Recipients};
+pub use missing::{
+    LastSeen, MissingId, MissingNoteId, NoteAuthor, NoteDetails, NoteOrigin, NoteStatus,
+    PersonDetails, ReporterContact,
+};
 pub use safety::{
     Answer, Location, MarkOrigin, OnBehalfRefused, SafetyMark, SafetyStatus, should_ask,
 };

@@ -102,6 +102,20 @@ pub struct ServerConfig {
     /// The largest batch POST /api/v1/posts accepts, in bytes (posts are counted, not stored).
     #[arg(long, env = "ENTRAIDE_TRENDS_MAX_BATCH_BYTES", default_value_t = 8 * 1024 * 1024)]
     pub trends_max_batch_bytes: usize,
+
+    /// The PFIF domain of this registry: our missing-person records are exported as
+    /// `<domain>/person.<id>`, and an import naming that domain refers to our own records.
+    #[arg(
+        long,
+        env = "ENTRAIDE_PFIF_DOMAIN",
+        default_value = "entraide.localhost"
+    )]
+    pub pfif_domain: String,
+
+    /// How long a missing-person record lives unless its reporter says otherwise, in days.
+    /// PFIF requires an expiry date; after it only a placeholder remains.
+    #[arg(long, env = "ENTRAIDE_MISSING_EXPIRY_DAYS", default_value_t = 365)]
+    pub missing_expiry_days: u32,
 }
 
 impl Default for ServerConfig {

@@ -7,6 +7,7 @@ pub mod auth;
 mod client_ip;
 pub mod config;
 pub mod error;
+mod feeds;
 pub mod idempotency;
 mod metrics;
 mod ops;
@@ -17,6 +18,7 @@ pub mod trends;
 
 pub use config::ServerConfig;
 pub use ops::accounts::LoggedIn;
+pub use ops::pfif::ImportSummary;
 pub use state::AppState;
 
 use axum::Router;
@@ -37,6 +39,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .merge(pages::router())
+        .merge(feeds::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .layer(middleware::from_fn_with_state(
@@ -65,6 +68,10 @@ pub async fn serve(
         Ok(offers) => tracing::info!(offers, "open doors index loaded"),
         Err(e) => return Err(std::io::Error::other(format!("loading open offers: {e}"))),
     }
+    state
+        .load_missing_index()
+        .await
+        .map_err(|e| std::io::Error::other(format!("loading the missing-person index: {e}")))?;
     let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let lapsing = tokio::spawn(lapse_shelter_requests(state.clone()));
     let forgetting = tokio::spawn(forget_what_changed_elsewhere(state.clone()));
@@ -78,7 +85,8 @@ pub async fn serve(
     result
 }
 
-/// Forgets expired sessions, old idempotency records and idle rate-limit entries.
+/// Forgets expired sessions, old idempotency records and idle rate-limit entries, and
+/// wipes missing-person records whose expiry passed.
 async fn housekeeping(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -107,6 +115,9 @@ async fn lapse_shelter_requests(state: AppState) {
             Ok(lapsed) => tracing::info!(lapsed, "shelter requests lapsed"),
             Err(e) => tracing::warn!(error = %e, "lapsing shelter requests failed; will try again"),
         }
+        if let Err(e) = state.expire_missing().await {
+            tracing::warn!(error = %e, "expiring missing-person records failed; will try again");
+        }
     }
 }
 
@@ -124,12 +135,20 @@ async fn forget_what_changed_elsewhere(state: AppState) {
                     tracing::warn!(error = %e, offer = %id, "refreshing an offer failed");
                 }
             }
+            Ok(entraide_bus::Invalidation::MissingRecord(id)) => {
+                if let Err(e) = state.reindex_missing(&[id]).await {
+                    tracing::warn!(error = %e, %id, "reindexing a missing-person record failed");
+                }
+            }
             // Missed some: forget everything rather than keep what may be stale.
             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                 state.sessions.invalidate_all();
                 state.crises.invalidate_all();
                 if let Err(e) = state.load_shelter_index().await {
                     tracing::warn!(error = %e, "reloading the open doors index failed");
+                }
+                if let Err(e) = state.load_missing_index().await {
+                    tracing::warn!(error = %e, "reloading the missing-person index failed");
                 }
             }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,

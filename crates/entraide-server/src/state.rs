@@ -5,7 +5,8 @@ use crate::metrics::Metrics;
 use crate::ratelimit::RateLimits;
 use crate::trends::TrendsState;
 use entraide_bus::Bus;
-use entraide_core::{Crisis, CrisisId};
+use entraide_core::{Crisis, CrisisId, MissingId};
+use entraide_names::NameIndex;
 use entraide_store::{DynStore, Session};
 use moka::sync::Cache;
 use std::sync::Arc;
@@ -35,6 +36,10 @@ pub struct Inner {
     pub shelter: crate::ops::shelter::Shelter,
     /// What is rising near places, from the posts fed in.
     pub trends: TrendsState,
+    /// The forgiving name search over live missing-person records: filled from the store
+    /// when serving starts, updated after each committed change (and on other instances'
+    /// word, through `Invalidation::MissingRecord`).
+    pub missing_index: std::sync::RwLock<NameIndex<MissingId>>,
 }
 
 impl AppState {
@@ -70,6 +75,7 @@ impl AppState {
                 .build(),
             shelter,
             trends,
+            missing_index: std::sync::RwLock::new(NameIndex::new()),
         }))
     }
 }

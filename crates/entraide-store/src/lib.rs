@@ -8,12 +8,14 @@
 //! write (the on-behalf mark rule reads the current mark in the same transaction).
 
 pub mod group_commit;
+mod missing;
 mod model;
 pub mod postgres;
 pub mod scratch;
 mod shelter;
 pub mod sqlite;
 
+pub use missing::*;
 pub use model::*;
 pub use shelter::*;
 
@@ -23,7 +25,8 @@ use entraide_core::shelter::{
     ShelterRequest,
 };
 use entraide_core::{
-    AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp,
+    AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, MissingId, MissingNoteId,
+    Timestamp,
 };
 use entraide_geo::{BBox, Zone};
 use std::sync::Arc;
@@ -243,6 +246,73 @@ pub trait Store: Send + Sync + 'static {
     /// A responder vouches for a new host.
     async fn approve_host(&self, account: AccountId, by: AccountId, at: Timestamp) -> Result<()>;
     async fn host_approved(&self, account: AccountId) -> Result<bool>;
+
+    // --- missing persons (issue 4) ---
+
+    /// Stores a new record under its id (derived from the request's idempotency key);
+    /// `Conflict` when that id exists.
+    async fn create_missing(&self, record: &MissingRecord) -> Result<()>;
+    /// Applies a PFIF import batch in one transaction, in order: a record replaces the
+    /// stored one only if its source_date is newer; a note is added once, and only to a
+    /// record held here. One outcome per item.
+    async fn import_missing(&self, batch: Vec<ImportItem>) -> Result<Vec<ImportOutcome>>;
+    /// The records with these ids that exist, in no particular order (expired ones
+    /// included: callers decide what a placeholder shows).
+    async fn missing_records(&self, ids: &[MissingId]) -> Result<Vec<MissingRecord>>;
+    /// Every note on a record, hidden ones included, oldest (by source_date) first.
+    async fn missing_notes(&self, record: MissingId) -> Result<Vec<MissingNote>>;
+    /// Adds a note and updates the record's status; returns the record's status after it.
+    /// `NotFound` for an unknown or expired record, `Conflict` when the note's id exists.
+    async fn add_missing_note(
+        &self,
+        note: &MissingNote,
+    ) -> Result<Option<entraide_core::NoteStatus>>;
+    /// Flags a note on behalf of `account` (once per account); returns the flag count.
+    async fn flag_missing_note(
+        &self,
+        note: MissingNoteId,
+        account: AccountId,
+        at: Timestamp,
+    ) -> Result<u32>;
+    /// Hides or shows a note and recomputes its record's status; returns the record.
+    async fn set_missing_note_visibility(
+        &self,
+        note: MissingNoteId,
+        visibility: NoteVisibility,
+    ) -> Result<MissingId>;
+    async fn set_missing_verified(&self, record: MissingId, verified: bool) -> Result<()>;
+    /// Links two records as the same person, both ways. `NotFound` if either is unknown.
+    async fn link_missing(&self, a: MissingId, b: MissingId) -> Result<()>;
+    /// Ties the record to the account of the person it describes, or unties it. Who may
+    /// do so is the caller's rule (the person themself, or a mutual contact).
+    async fn set_missing_account(
+        &self,
+        record: MissingId,
+        account: Option<AccountId>,
+    ) -> Result<()>;
+    /// The live records tied to this account.
+    async fn missing_linked_to(&self, account: AccountId) -> Result<Vec<MissingId>>;
+    async fn subscribe_missing(
+        &self,
+        record: MissingId,
+        account: AccountId,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// False when there was no subscription.
+    async fn unsubscribe_missing(&self, record: MissingId, account: AccountId) -> Result<bool>;
+    async fn missing_subscribers(&self, record: MissingId) -> Result<Vec<AccountId>>;
+    /// A deletion request: the record expires now and its data is wiped at once.
+    async fn delete_missing(&self, record: MissingId, now: Timestamp) -> Result<()>;
+    /// Wipes the records whose expiry date has passed (keeping their placeholder) and
+    /// returns them, so the caller drops them from its search index.
+    async fn expire_missing(&self, now: Timestamp) -> Result<Vec<MissingId>>;
+    /// Each live record's names, for building the search index.
+    async fn missing_names(&self) -> Result<Vec<(MissingId, Vec<String>)>>;
+    /// Records by entry date (oldest first), expired placeholders included: the person feed
+    /// and PFIF export.
+    async fn missing_feed(&self, window: FeedWindow) -> Result<Vec<MissingRecord>>;
+    /// Notes by entry date (oldest first), the hidden ones left out: the note feed.
+    async fn missing_note_feed(&self, window: FeedWindow) -> Result<Vec<MissingNote>>;
 }
 
 pub type DynStore = Arc<dyn Store>;

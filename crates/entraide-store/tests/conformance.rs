@@ -98,6 +98,18 @@ conformance! {
         a_hidden_request_gives_its_places_back,
         hosts_are_approved_once,
     }
+    missing {
+        a_record_comes_back_as_it_was_stored,
+        the_status_is_the_latest_visible_notes,
+        a_note_needs_a_live_record_and_its_own_id,
+        anonymous_notes_keep_their_author_for_responders,
+        a_note_is_flagged_once_per_account,
+        verification_links_and_accounts,
+        subscriptions_are_kept_once,
+        expiry_and_deletion_leave_only_a_placeholder,
+        an_import_keeps_the_newest_version,
+        feeds_page_by_entry_date,
+    }
 }
 
 mod harness {

@@ -4,6 +4,7 @@
 mod accounts;
 mod crises;
 mod events;
+pub mod missing;
 mod safety;
 mod shelter;
 mod trends;
@@ -48,8 +49,33 @@ pub fn router() -> Router<AppState> {
         .route("/posts", post(trends::ingest))
         .route("/trends", get(trends::list))
         .route("/trends/{tag}/series", get(trends::series))
+        .merge(missing_router())
         .route("/openapi.json", get(openapi))
         .merge(shelter::router())
+}
+
+/// The missing-persons registry (issue 4).
+fn missing_router() -> Router<AppState> {
+    Router::new()
+        .route("/missing", post(missing::create))
+        .route("/missing/search", get(missing::search))
+        .route("/missing/{id}", get(missing::get))
+        .route("/missing/{id}/notes", post(missing::add_note))
+        .route(
+            "/missing/{id}/verification",
+            post(missing::verify).delete(missing::unverify),
+        )
+        .route("/missing/{id}/links", post(missing::link))
+        .route(
+            "/missing/{id}/subscription",
+            post(missing::subscribe).delete(missing::unsubscribe),
+        )
+        .route("/missing/{id}/deletion", post(missing::request_deletion))
+        .route("/missing/{id}/claim", post(missing::claim))
+        .route("/missing/{id}/person", post(missing::link_person))
+        .route("/missing/notes/{note}/flag", post(missing::flag_note))
+        .route("/missing/notes/{note}/hide", post(missing::hide_note))
+        .route("/missing/notes/{note}/unhide", post(missing::unhide_note))
 }
 
 /// The OpenAPI 3 document, written by hand next to the code and checked against the router

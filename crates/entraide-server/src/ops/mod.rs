@@ -5,6 +5,8 @@
 pub mod accounts;
 pub mod contacts;
 pub mod crises;
+pub mod missing;
+pub mod pfif;
 pub mod safety;
 pub mod shelter;
 

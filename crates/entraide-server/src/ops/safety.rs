@@ -137,6 +137,16 @@ impl AppState {
             };
             self.bus.publish(&Recipients::Accounts(contacts), event);
         }
+        if let Some(m) = &mark
+            && m.status == SafetyStatus::Safe
+            && m.origin == entraide_core::MarkOrigin::Own
+        {
+            // The mark is committed whatever happens to the registry's note: a failure
+            // there is logged, not answered as a failed "I'm safe".
+            if let Err(e) = self.marked_safe_in_registry(person, crisis_id, m.at).await {
+                tracing::warn!(error = %e, account = %person.id, "missing-person registry not told of a safe mark");
+            }
+        }
         Ok(mark)
     }
 

@@ -301,5 +301,12 @@ fn event_line(ctx: &Ctx, event: &Event) -> Markup {
         } => html! {
             a href={ "/shelter/requests/" (request_id) } { (ctx.tf("shelter.event_changed", &[("status", ctx.t(super::shelter::status_key(*status)))])) }
         },
+        Event::MissingNote {
+            record_id,
+            full_name,
+            ..
+        } => html! {
+            a href={ "/missing/" (record_id) } { (ctx.tf("event.missing_note", &[("name", full_name)])) }
+        },
     }
 }

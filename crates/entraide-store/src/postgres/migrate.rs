@@ -15,6 +15,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "shelter",
         include_str!("../../migrations/postgres/0002_shelter.sql"),
     ),
+    (
+        3,
+        "missing",
+        include_str!("../../migrations/postgres/0003_missing.sql"),
+    ),
 ];
 
 /// The advisory lock that serializes migrations: "entraide" in ASCII, unlikely to collide

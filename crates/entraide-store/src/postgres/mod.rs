@@ -7,13 +7,18 @@
 mod cached;
 mod marks;
 mod migrate;
+mod missing;
 mod rows;
 mod shelter;
 
 use crate::group_commit::{self, Queue};
 use crate::{
-    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim, IdempotencyKey, InboxItem, MarkActionKind, Marked, MarkEvent, MarkWrite, NeedHelp, NewAccount, NewSession, Prompt, ReportedTarget, ReportOutcome, Result, Session, Store, StoredResponse, StoreError, WriteStats,
+    Account, Contact, ContactState, ContactStatus, CrisisStats, IdempotencyClaim,
+    IdempotencyKey, InboxItem, MarkActionKind, MarkEvent, MarkWrite, Marked, NeedHelp, NewAccount,
+    NewSession, Prompt, ReportOutcome, ReportedTarget, Result, Session, Store, StoreError,
+    StoredResponse, WriteStats,
 };
+use crate::{FeedWindow, ImportItem, ImportOutcome, MissingNote, MissingRecord, NoteVisibility};
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use entraide_core::shelter::{
@@ -21,7 +26,8 @@ use entraide_core::shelter::{
     ShelterRequest,
 };
 use entraide_core::{
-    AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp,
+    AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, MissingId, MissingNoteId,
+    NoteStatus, Timestamp,
 };
 use entraide_geo::{BBox, Zone};
 use rows::MARK_COLUMNS;
@@ -1057,6 +1063,134 @@ impl Store for PostgresStore {
 
     async fn host_approved(&self, account: AccountId) -> Result<bool> {
         shelter::host_approved(&self.client().await?, account).await
+    }
+
+    // --- missing persons (issue 4) ---
+
+    async fn create_missing(&self, record: &MissingRecord) -> Result<()> {
+        missing::create(&self.client().await?, record).await
+    }
+
+    async fn import_missing(&self, batch: Vec<ImportItem>) -> Result<Vec<ImportOutcome>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let outcomes = missing::import(&tx, batch).await?;
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn missing_records(&self, ids: &[MissingId]) -> Result<Vec<MissingRecord>> {
+        missing::records(&self.client().await?, ids).await
+    }
+
+    async fn missing_notes(&self, record: MissingId) -> Result<Vec<MissingNote>> {
+        missing::notes(&self.client().await?, record).await
+    }
+
+    async fn add_missing_note(&self, note: &MissingNote) -> Result<Option<NoteStatus>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let status = missing::add_note(&tx, note).await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    async fn flag_missing_note(
+        &self,
+        note: MissingNoteId,
+        account: AccountId,
+        at: Timestamp,
+    ) -> Result<u32> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let flags = missing::flag_note(&tx, note, account, at).await?;
+        tx.commit().await?;
+        Ok(flags)
+    }
+
+    async fn set_missing_note_visibility(
+        &self,
+        note: MissingNoteId,
+        visibility: NoteVisibility,
+    ) -> Result<MissingId> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let record = missing::set_note_visibility(&tx, note, visibility).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn set_missing_verified(&self, record: MissingId, verified: bool) -> Result<()> {
+        missing::set_verified(&self.client().await?, record, verified).await
+    }
+
+    async fn link_missing(&self, a: MissingId, b: MissingId) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        missing::link(&tx, a, b).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_missing_account(
+        &self,
+        record: MissingId,
+        account: Option<AccountId>,
+    ) -> Result<()> {
+        missing::set_account(&self.client().await?, record, account).await
+    }
+
+    async fn missing_linked_to(&self, account: AccountId) -> Result<Vec<MissingId>> {
+        missing::linked_to(&self.client().await?, account).await
+    }
+
+    async fn subscribe_missing(
+        &self,
+        record: MissingId,
+        account: AccountId,
+        at: Timestamp,
+    ) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        missing::subscribe(&tx, record, account, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unsubscribe_missing(&self, record: MissingId, account: AccountId) -> Result<bool> {
+        missing::unsubscribe(&self.client().await?, record, account).await
+    }
+
+    async fn missing_subscribers(&self, record: MissingId) -> Result<Vec<AccountId>> {
+        missing::subscribers(&self.client().await?, record).await
+    }
+
+    async fn delete_missing(&self, record: MissingId, now: Timestamp) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        missing::delete(&tx, record, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn expire_missing(&self, now: Timestamp) -> Result<Vec<MissingId>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let expired = missing::expire(&tx, now).await?;
+        tx.commit().await?;
+        Ok(expired)
+    }
+
+    async fn missing_names(&self) -> Result<Vec<(MissingId, Vec<String>)>> {
+        missing::names(&self.client().await?).await
+    }
+
+    async fn missing_feed(&self, window: FeedWindow) -> Result<Vec<MissingRecord>> {
+        missing::feed(&self.client().await?, window).await
+    }
+
+    async fn missing_note_feed(&self, window: FeedWindow) -> Result<Vec<MissingNote>> {
+        missing::note_feed(&self.client().await?, window).await
     }
 }
 

@@ -21,6 +21,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "shelter",
         sql: include_str!("../../migrations/sqlite/0002_shelter.sql"),
     },
+    Migration {
+        version: 3,
+        name: "missing",
+        sql: include_str!("../../migrations/sqlite/0003_missing.sql"),
+    },
 ];
 
 /// Applies the migrations this database lacks, each in its own transaction.

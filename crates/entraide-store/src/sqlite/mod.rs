@@ -12,6 +12,7 @@ mod crises;
 mod idempotency;
 mod inbox;
 mod migrate;
+mod missing;
 mod places;
 mod safety;
 mod shelter;
@@ -19,15 +20,20 @@ mod writer;
 
 use crate::group_commit::{self, Queue};
 use crate::{
-    Account, Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, IdempotencyClaim, IdempotencyKey, InboxItem, Marked, MarkEvent, MarkWrite, NeedHelp, NewAccount, NewSession, Prompt, ReportedTarget, ReportOutcome, Result, Session, Store, StoredResponse, StoreError, WriteStats,
+    Account, Contact, ContactState, ContactStatus, CrisisStats, IdempotencyClaim,
+    IdempotencyKey, InboxItem, MarkEvent, MarkWrite, Marked, NeedHelp, NewAccount, NewSession,
+    Prompt, ReportOutcome, ReportedTarget, Result, Session, Store, StoreError, StoredResponse,
+    WriteStats,
 };
+use crate::{FeedWindow, ImportItem, ImportOutcome, MissingNote, MissingRecord, NoteVisibility};
 use async_trait::async_trait;
 use entraide_core::shelter::{
     Offer, OfferEdit, OfferId, OfferStatus, Report, ReportTarget, RequestId, RequestStatus,
     ShelterRequest,
 };
 use entraide_core::{
-    AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, Timestamp,
+    AccountId, Crisis, CrisisId, CrisisStatus, Event, Handle, Location, MissingId, MissingNoteId,
+    NoteStatus, Timestamp,
 };
 use entraide_geo::{BBox, Zone};
 use r2d2_sqlite::SqliteConnectionManager;
@@ -503,5 +509,115 @@ impl Store for SqliteStore {
 
     async fn host_approved(&self, account: AccountId) -> Result<bool> {
         self.read(move |c| shelter::host_approved(c, account)).await
+    }
+
+    // --- missing persons (issue 4) ---
+
+    async fn create_missing(&self, record: &MissingRecord) -> Result<()> {
+        let record = record.clone();
+        self.write(false, move |c| missing::create(c, &record))
+            .await
+    }
+
+    async fn import_missing(&self, batch: Vec<ImportItem>) -> Result<Vec<ImportOutcome>> {
+        self.write(false, move |c| missing::import(c, batch)).await
+    }
+
+    async fn missing_records(&self, ids: &[MissingId]) -> Result<Vec<MissingRecord>> {
+        let ids = ids.to_vec();
+        self.read(move |c| missing::records(c, &ids)).await
+    }
+
+    async fn missing_notes(&self, record: MissingId) -> Result<Vec<MissingNote>> {
+        self.read(move |c| missing::notes(c, record)).await
+    }
+
+    async fn add_missing_note(&self, note: &MissingNote) -> Result<Option<NoteStatus>> {
+        let note = note.clone();
+        self.write(false, move |c| missing::add_note(c, &note))
+            .await
+    }
+
+    async fn flag_missing_note(
+        &self,
+        note: MissingNoteId,
+        account: AccountId,
+        at: Timestamp,
+    ) -> Result<u32> {
+        self.write(false, move |c| missing::flag_note(c, note, account, at))
+            .await
+    }
+
+    async fn set_missing_note_visibility(
+        &self,
+        note: MissingNoteId,
+        visibility: NoteVisibility,
+    ) -> Result<MissingId> {
+        self.write(false, move |c| {
+            missing::set_note_visibility(c, note, visibility)
+        })
+        .await
+    }
+
+    async fn set_missing_verified(&self, record: MissingId, verified: bool) -> Result<()> {
+        self.write(false, move |c| missing::set_verified(c, record, verified))
+            .await
+    }
+
+    async fn link_missing(&self, a: MissingId, b: MissingId) -> Result<()> {
+        self.write(false, move |c| missing::link(c, a, b)).await
+    }
+
+    async fn set_missing_account(
+        &self,
+        record: MissingId,
+        account: Option<AccountId>,
+    ) -> Result<()> {
+        self.write(false, move |c| missing::set_account(c, record, account))
+            .await
+    }
+
+    async fn missing_linked_to(&self, account: AccountId) -> Result<Vec<MissingId>> {
+        self.read(move |c| missing::linked_to(c, account)).await
+    }
+
+    async fn subscribe_missing(
+        &self,
+        record: MissingId,
+        account: AccountId,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.write(false, move |c| missing::subscribe(c, record, account, at))
+            .await
+    }
+
+    async fn unsubscribe_missing(&self, record: MissingId, account: AccountId) -> Result<bool> {
+        self.write(false, move |c| missing::unsubscribe(c, record, account))
+            .await
+    }
+
+    async fn missing_subscribers(&self, record: MissingId) -> Result<Vec<AccountId>> {
+        self.read(move |c| missing::subscribers(c, record)).await
+    }
+
+    async fn delete_missing(&self, record: MissingId, now: Timestamp) -> Result<()> {
+        self.write(false, move |c| missing::delete(c, record, now))
+            .await
+    }
+
+    async fn expire_missing(&self, now: Timestamp) -> Result<Vec<MissingId>> {
+        self.write(false, move |c| missing::expire(c, now)).await
+    }
+
+    async fn missing_names(&self) -> Result<Vec<(MissingId, Vec<String>)>> {
+        self.read(missing::names).await
+    }
+
+    async fn missing_feed(&self, window: FeedWindow) -> Result<Vec<MissingRecord>> {
+        self.read(move |c| missing::feed(c, window)).await
+    }
+
+    async fn missing_note_feed(&self, window: FeedWindow) -> Result<Vec<MissingNote>> {
+        self.read(move |c| missing::note_feed(c, window)).await
     }
 }

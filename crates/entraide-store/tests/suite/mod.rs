@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod crises;
 pub mod idempotency;
 pub mod inbox;
+pub mod missing;
 pub mod places;
 pub mod safety;
 pub mod shelter;

@@ -1,0 +1,494 @@
+//! The missing-persons registry (issue 4).
+
+use super::convert::{Micros, Parsed, Violation, account_id, corrupt, missing_is, time, violation};
+use crate::{
+    FeedWindow, ImportItem, ImportOutcome, MissingNote, MissingRecord, NoteVisibility, Result,
+    StoreError,
+};
+use entraide_core::{
+    AccountId, LastSeen, MissingId, MissingNoteId, NoteAuthor, NoteStatus, PersonDetails, Timestamp,
+};
+use entraide_geo::Point;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+const RECORD_COLUMNS: &str = "r.id, r.pfif_id, r.person, r.reporter, r.reporter_account,
+    r.last_seen_place, r.last_seen_lat, r.last_seen_lon, r.last_seen_at, r.source_date,
+    r.entry_date, r.expiry_date, r.expired, r.verified, r.linked_account, r.status";
+
+const NOTE_COLUMNS: &str = "n.id, n.pfif_id, n.record_id, n.details, n.origin,
+    n.author_account, n.anonymous, n.hidden,
+    (SELECT count(*) FROM missing_note_flags f WHERE f.note_id = n.id),
+    n.source_date, n.entry_date";
+
+/// A JSON column, read back into its type.
+fn json<T: serde::de::DeserializeOwned>(row: &Row, idx: usize) -> rusqlite::Result<T> {
+    serde_json::from_str(row.get_ref(idx)?.as_str()?)
+        .map_err(|e| corrupt(idx, format!("unreadable JSON: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Backend(format!("encoding JSON: {e}")))
+}
+
+fn record(row: &Row) -> rusqlite::Result<MissingRecord> {
+    let point = match (row.get(6)?, row.get(7)?) {
+        (Some(lat), Some(lon)) => Some(Point { lat, lon }),
+        _ => None,
+    };
+    Ok(MissingRecord {
+        id: MissingId(row.get(0)?),
+        pfif_id: row.get(1)?,
+        person: json(row, 2)?,
+        reporter: json(row, 3)?,
+        reporter_account: row.get::<_, Option<Uuid>>(4)?.map(AccountId),
+        last_seen: LastSeen {
+            place: row.get(5)?,
+            point,
+            at: row.get::<_, Option<Micros>>(8)?.map(|m| m.0),
+        },
+        source_date: time(row, 9)?,
+        entry_date: time(row, 10)?,
+        expiry_date: row.get::<_, Option<Micros>>(11)?.map(|m| m.0),
+        expired: row.get(12)?,
+        verified: row.get(13)?,
+        linked_account: row.get::<_, Option<Uuid>>(14)?.map(AccountId),
+        status: row.get::<_, Option<Parsed<NoteStatus>>>(15)?.map(|p| p.0),
+        linked_records: Vec::new(),
+    })
+}
+
+fn note(row: &Row) -> rusqlite::Result<MissingNote> {
+    Ok(MissingNote {
+        id: MissingNoteId(row.get(0)?),
+        pfif_id: row.get(1)?,
+        record: MissingId(row.get(2)?),
+        details: json(row, 3)?,
+        origin: row.get::<_, Parsed<_>>(4)?.0,
+        author: NoteAuthor {
+            account: row.get::<_, Option<Uuid>>(5)?.map(AccountId),
+            anonymous: row.get(6)?,
+        },
+        hidden: row.get(7)?,
+        flags: row.get(8)?,
+        source_date: time(row, 9)?,
+        entry_date: time(row, 10)?,
+    })
+}
+
+fn with_links(conn: &Connection, mut record: MissingRecord) -> Result<MissingRecord> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT other_id FROM missing_links WHERE record_id = ?1 ORDER BY other_id",
+    )?;
+    record.linked_records = stmt
+        .query_map([record.id.0], |r| r.get(0).map(MissingId))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(record)
+}
+
+/// `Conflict` when the id exists, `NotFound` for an unknown account.
+fn insert_record(conn: &Connection, r: &MissingRecord) -> Result<()> {
+    let (person, reporter) = (to_json(&r.person)?, to_json(&r.reporter)?);
+    let (lat, lon) = r.last_seen.point.map(|p| (p.lat, p.lon)).unzip();
+    conn.prepare_cached(
+        "INSERT INTO missing_records (id, pfif_id, person, reporter, reporter_account,
+             last_seen_place, last_seen_lat, last_seen_lon, last_seen_at, source_date,
+             entry_date, expiry_date, verified, linked_account)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        r.id.0,
+        r.pfif_id,
+        person,
+        reporter,
+        r.reporter_account.map(|a| a.0),
+        r.last_seen.place,
+        lat,
+        lon,
+        r.last_seen.at.map(Micros),
+        Micros(r.source_date),
+        Micros(r.entry_date),
+        r.expiry_date.map(Micros),
+        r.verified,
+        r.linked_account.map(|a| a.0),
+    ])
+    .map_err(|e| match violation(&e) {
+        Some(Violation::Duplicate) => {
+            StoreError::Conflict("a missing-person record with this id exists".into())
+        }
+        Some(Violation::Missing) => StoreError::NotFound("account"),
+        None => e.into(),
+    })?;
+    Ok(())
+}
+
+pub(super) fn create(conn: &Connection, r: &MissingRecord) -> Result<()> {
+    insert_record(conn, r)
+}
+
+/// Sets the record's status to that of its latest visible note with one.
+fn refresh_status(conn: &Connection, record: MissingId) -> Result<Option<NoteStatus>> {
+    let status = conn
+        .prepare_cached(
+            "UPDATE missing_records SET status = (
+                 SELECT n.status FROM missing_notes n
+                 WHERE n.record_id = ?1 AND n.hidden = 0 AND n.status IS NOT NULL
+                 ORDER BY n.source_date DESC, n.entry_date DESC, n.id DESC LIMIT 1)
+             WHERE id = ?1 RETURNING status",
+        )?
+        .query_row([record.0], |r| r.get::<_, Option<Parsed<NoteStatus>>>(0))
+        .optional()?
+        .flatten()
+        .map(|p| p.0);
+    Ok(status)
+}
+
+fn record_is_live(conn: &Connection, record: MissingId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT NOT expired FROM missing_records WHERE id = ?1")?
+        .query_row([record.0], |r| r.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
+fn insert_note(conn: &Connection, n: &MissingNote, or_ignore: bool) -> Result<usize> {
+    let sql = format!(
+        "INSERT {} INTO missing_notes (id, pfif_id, record_id, details, status, origin,
+             author_account, anonymous, hidden, source_date, entry_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        if or_ignore { "OR IGNORE" } else { "" }
+    );
+    let inserted = conn
+        .prepare_cached(&sql)?
+        .execute(params![
+            n.id.0,
+            n.pfif_id,
+            n.record.0,
+            to_json(&n.details)?,
+            n.details.status.map(NoteStatus::as_str),
+            n.origin.as_str(),
+            n.author.account.map(|a| a.0),
+            n.author.anonymous,
+            n.hidden,
+            Micros(n.source_date),
+            Micros(n.entry_date),
+        ])
+        .map_err(|e| match violation(&e) {
+            Some(Violation::Duplicate) => StoreError::Conflict("a note with this id exists".into()),
+            Some(Violation::Missing) => StoreError::NotFound("account"),
+            None => e.into(),
+        })?;
+    Ok(inserted)
+}
+
+pub(super) fn add_note(conn: &Connection, n: &MissingNote) -> Result<Option<NoteStatus>> {
+    if !record_is_live(conn, n.record)? {
+        return Err(StoreError::NotFound("missing-person record"));
+    }
+    insert_note(conn, n, false)?;
+    refresh_status(conn, n.record)
+}
+
+pub(super) fn import(conn: &Connection, batch: Vec<ImportItem>) -> Result<Vec<ImportOutcome>> {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut touched = BTreeSet::new();
+    for item in batch {
+        let outcome = match item {
+            ImportItem::Record(r) => {
+                let stored = conn
+                    .prepare_cached(
+                        "SELECT source_date, expired FROM missing_records WHERE id = ?1",
+                    )?
+                    .query_row([r.id.0], |row| Ok((time(row, 0)?, row.get::<_, bool>(1)?)))
+                    .optional()?;
+                match stored {
+                    None => {
+                        insert_record(conn, &r)?;
+                        ImportOutcome::Added
+                    }
+                    // A deleted record stays deleted: a late copy must not bring it back.
+                    Some((source_date, expired)) if expired || source_date >= r.source_date => {
+                        ImportOutcome::Unchanged
+                    }
+                    Some(_) => {
+                        let (lat, lon) = r.last_seen.point.map(|p| (p.lat, p.lon)).unzip();
+                        conn.prepare_cached(
+                            "UPDATE missing_records SET pfif_id = ?2, person = ?3, reporter = ?4,
+                                 last_seen_place = ?5, last_seen_lat = ?6, last_seen_lon = ?7,
+                                 last_seen_at = ?8, source_date = ?9, entry_date = ?10,
+                                 expiry_date = ?11
+                             WHERE id = ?1",
+                        )?
+                        .execute(params![
+                            r.id.0,
+                            r.pfif_id,
+                            to_json(&r.person)?,
+                            to_json(&r.reporter)?,
+                            r.last_seen.place,
+                            lat,
+                            lon,
+                            r.last_seen.at.map(Micros),
+                            Micros(r.source_date),
+                            Micros(r.entry_date),
+                            r.expiry_date.map(Micros),
+                        ])?;
+                        ImportOutcome::Replaced
+                    }
+                }
+            }
+            ImportItem::Note(n) => {
+                if !record_is_live(conn, n.record)? {
+                    ImportOutcome::UnknownRecord
+                } else if insert_note(conn, &n, true)? == 0 {
+                    ImportOutcome::Unchanged
+                } else {
+                    touched.insert(n.record);
+                    ImportOutcome::Added
+                }
+            }
+        };
+        outcomes.push(outcome);
+    }
+    for record in touched {
+        refresh_status(conn, record)?;
+    }
+    Ok(outcomes)
+}
+
+pub(super) fn records(conn: &Connection, ids: &[MissingId]) -> Result<Vec<MissingRecord>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {RECORD_COLUMNS} FROM missing_records r WHERE r.id = ?1"
+    ))?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(r) = stmt.query_row([id.0], record).optional()? {
+            found.push(with_links(conn, r)?);
+        }
+    }
+    Ok(found)
+}
+
+pub(super) fn notes(conn: &Connection, record: MissingId) -> Result<Vec<MissingNote>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {NOTE_COLUMNS} FROM missing_notes n WHERE n.record_id = ?1
+         ORDER BY n.source_date, n.entry_date, n.id"
+    ))?;
+    let rows = stmt.query_map([record.0], note)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn flag_note(
+    conn: &Connection,
+    note: MissingNoteId,
+    account: AccountId,
+    at: Timestamp,
+) -> Result<u32> {
+    conn.prepare_cached(
+        "INSERT INTO missing_note_flags (note_id, account_id, at) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![note.0, account.0, Micros(at)])
+    .map_err(missing_is("note"))?;
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM missing_note_flags WHERE note_id = ?1")?
+        .query_row([note.0], |r| r.get(0))?)
+}
+
+pub(super) fn set_note_visibility(
+    conn: &Connection,
+    note: MissingNoteId,
+    visibility: NoteVisibility,
+) -> Result<MissingId> {
+    let record = conn
+        .prepare_cached("UPDATE missing_notes SET hidden = ?2 WHERE id = ?1 RETURNING record_id")?
+        .query_row(params![note.0, visibility == NoteVisibility::Hidden], |r| {
+            r.get(0).map(MissingId)
+        })
+        .optional()?
+        .ok_or(StoreError::NotFound("note"))?;
+    refresh_status(conn, record)?;
+    Ok(record)
+}
+
+/// Runs an UPDATE on one live record; `NotFound` when it touched none.
+fn update_live(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<()> {
+    match conn.prepare_cached(sql)?.execute(params)? {
+        0 => Err(StoreError::NotFound("missing-person record")),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn set_verified(conn: &Connection, record: MissingId, verified: bool) -> Result<()> {
+    update_live(
+        conn,
+        "UPDATE missing_records SET verified = ?2 WHERE id = ?1 AND expired = 0",
+        params![record.0, verified],
+    )
+}
+
+pub(super) fn link(conn: &Connection, a: MissingId, b: MissingId) -> Result<()> {
+    if a == b {
+        return Err(StoreError::Conflict(
+            "a record cannot be linked to itself".into(),
+        ));
+    }
+    for id in [a, b] {
+        if !record_is_live(conn, id)? {
+            return Err(StoreError::NotFound("missing-person record"));
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO missing_links (record_id, other_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?;
+    stmt.execute([a.0, b.0])?;
+    stmt.execute([b.0, a.0])?;
+    Ok(())
+}
+
+pub(super) fn set_account(
+    conn: &Connection,
+    record: MissingId,
+    account: Option<AccountId>,
+) -> Result<()> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE missing_records SET linked_account = ?2 WHERE id = ?1 AND expired = 0",
+        )?
+        .execute(params![record.0, account.map(|a| a.0)])
+        .map_err(missing_is("account"))?;
+    match changed {
+        0 => Err(StoreError::NotFound("missing-person record")),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn linked_to(conn: &Connection, account: AccountId) -> Result<Vec<MissingId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM missing_records WHERE linked_account = ?1 AND expired = 0 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([account.0], |r| r.get(0).map(MissingId))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn subscribe(
+    conn: &Connection,
+    record: MissingId,
+    account: AccountId,
+    at: Timestamp,
+) -> Result<()> {
+    if !record_is_live(conn, record)? {
+        return Err(StoreError::NotFound("missing-person record"));
+    }
+    conn.prepare_cached(
+        "INSERT INTO missing_subscriptions (record_id, account_id, since) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![record.0, account.0, Micros(at)])
+    .map_err(missing_is("account"))?;
+    Ok(())
+}
+
+pub(super) fn unsubscribe(
+    conn: &Connection,
+    record: MissingId,
+    account: AccountId,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "DELETE FROM missing_subscriptions WHERE record_id = ?1 AND account_id = ?2",
+        )?
+        .execute([record.0, account.0])?
+        > 0)
+}
+
+pub(super) fn subscribers(conn: &Connection, record: MissingId) -> Result<Vec<AccountId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id FROM missing_subscriptions WHERE record_id = ?1 ORDER BY account_id",
+    )?;
+    let rows = stmt.query_map([record.0], |r| account_id(r, 0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Leaves the placeholder PFIF requires of an expired record: ids and dates.
+fn wipe(conn: &Connection, record: MissingId) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE missing_records SET person = ?2, reporter = '{}', reporter_account = NULL,
+             last_seen_place = NULL, last_seen_lat = NULL, last_seen_lon = NULL,
+             last_seen_at = NULL, expired = 1, verified = 0, linked_account = NULL,
+             status = NULL
+         WHERE id = ?1",
+    )?
+    .execute(params![record.0, to_json(&PersonDetails::default())?])?;
+    for sql in [
+        "DELETE FROM missing_notes WHERE record_id = ?1",
+        "DELETE FROM missing_links WHERE record_id = ?1 OR other_id = ?1",
+        "DELETE FROM missing_subscriptions WHERE record_id = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([record.0])?;
+    }
+    Ok(())
+}
+
+pub(super) fn delete(conn: &Connection, record: MissingId, now: Timestamp) -> Result<()> {
+    update_live(
+        conn,
+        "UPDATE missing_records SET expiry_date = ?2 WHERE id = ?1 AND expired = 0",
+        params![record.0, Micros(now)],
+    )?;
+    wipe(conn, record)
+}
+
+pub(super) fn expire(conn: &Connection, now: Timestamp) -> Result<Vec<MissingId>> {
+    let expired: Vec<MissingId> = conn
+        .prepare_cached(
+            "SELECT id FROM missing_records WHERE expired = 0 AND expiry_date <= ?1 ORDER BY id",
+        )?
+        .query_map([Micros(now)], |r| r.get(0).map(MissingId))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &expired {
+        wipe(conn, *id)?;
+    }
+    Ok(expired)
+}
+
+pub(super) fn names(conn: &Connection) -> Result<Vec<(MissingId, Vec<String>)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, person FROM missing_records WHERE expired = 0")?;
+    let rows = stmt.query_map([], |r| {
+        let person: PersonDetails = json(r, 1)?;
+        Ok((
+            MissingId(r.get(0)?),
+            person.names().into_iter().map(str::to_owned).collect(),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn window_params(w: FeedWindow) -> [i64; 3] {
+    [
+        w.min_entry_date.map_or(i64::MIN, |t| t.timestamp_micros()),
+        i64::from(w.max_results),
+        i64::from(w.skip),
+    ]
+}
+
+pub(super) fn feed(conn: &Connection, window: FeedWindow) -> Result<Vec<MissingRecord>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {RECORD_COLUMNS} FROM missing_records r WHERE r.entry_date >= ?1
+         ORDER BY r.entry_date, r.id LIMIT ?2 OFFSET ?3"
+    ))?;
+    let rows: Vec<MissingRecord> = stmt
+        .query_map(window_params(window), record)?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter().map(|r| with_links(conn, r)).collect()
+}
+
+pub(super) fn note_feed(conn: &Connection, window: FeedWindow) -> Result<Vec<MissingNote>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {NOTE_COLUMNS} FROM missing_notes n WHERE n.entry_date >= ?1 AND n.hidden = 0
+         ORDER BY n.entry_date, n.id LIMIT ?2 OFFSET ?3"
+    ))?;
+    let rows = stmt.query_map(window_params(window), note)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
