@@ -55,6 +55,9 @@ enum Command {
 enum BenchCommand {
     /// Durable safety marks per second over HTTP, with p50/p99 latency, on SQLite or PostgreSQL.
     Safety(bench::safety::SafetyBench),
+    /// Nearest open doors for a party among a million offers: the in-memory index, p50/p99,
+    /// and the same searches on PostGIS (KNN over a GiST index) for the ratio.
+    Shelter(bench::shelter::ShelterBench),
 }
 
 #[derive(Subcommand)]
@@ -100,6 +103,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Hashtags { json } => hashtags::run(json),
         Command::Bench(BenchCommand::Safety(args)) => runtime.block_on(bench::safety::run(args)),
+        Command::Bench(BenchCommand::Shelter(args)) => runtime.block_on(bench::shelter::run(args)),
         Command::Admin(AdminCommand::Create {
             handle,
             password_file,

@@ -5,7 +5,7 @@ mod accounts;
 mod crises;
 mod events;
 mod safety;
-mod shelter;
+pub(crate) mod shelter;
 
 use crate::error::AppError;
 use crate::state::AppState;

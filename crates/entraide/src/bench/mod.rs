@@ -3,6 +3,7 @@
 //! them (README gives the figures and the commands).
 
 pub mod safety;
+pub mod shelter;
 
 use hdrhistogram::Histogram;
 use std::time::Duration;
