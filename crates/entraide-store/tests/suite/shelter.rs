@@ -64,8 +64,14 @@ pub async fn an_offer_is_stored_whole_under_its_own_id(store: DynStore) {
     let host = person(&store, "hote", "Hôte").await;
     let o = offered(&store, &host, 3).await;
     assert_eq!(store.offer(o.id).await.unwrap(), Some(o.clone()));
-    assert_eq!(store.offers_by_host(host.id).await.unwrap(), std::slice::from_ref(&o));
-    assert_eq!(store.searchable_offers().await.unwrap(), std::slice::from_ref(&o));
+    assert_eq!(
+        store.offers_by_host(host.id).await.unwrap(),
+        std::slice::from_ref(&o)
+    );
+    assert_eq!(
+        store.searchable_offers().await.unwrap(),
+        std::slice::from_ref(&o)
+    );
     assert!(store.offer(OfferId::new()).await.unwrap().is_none());
     // A retried creation (same id) collides instead of duplicating.
     let mut again = offer_of(&host, 5);
