@@ -828,3 +828,21 @@ async fn the_index_of_another_instance_follows_every_change() {
     drop(servers);
     database.drop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_responders_page_draws_capacity_for_responders_only() {
+    let server = spawn_with(config()).await;
+    let host = host(&server, "hote").await;
+    offer(&host, 3, json!({})).await;
+    let responder = Client::responder(&server, "secours").await;
+    let r = responder.get("/shelter/responder").await;
+    assert_eq!(r.status, 200);
+    let page = r.body.as_str().unwrap();
+    assert!(page.contains("<svg"), "{page}");
+    assert!(page.contains("3 places, 0 waiting"), "{page}");
+    assert!(
+        !page.contains("Voltaire"),
+        "the address leaked on the map page"
+    );
+    assert_eq!(host.get("/shelter/responder").await.status, 403);
+}

@@ -69,6 +69,8 @@ pub fn router() -> Router<AppState> {
         .route("/shelter/host", get(shelter::host_page))
         .route("/shelter/offers", post(shelter::create_offer))
         .route("/shelter/offers/{id}/ask", post(shelter::ask))
+        .route("/shelter/offers/{id}/report", post(shelter::report))
+        .route("/shelter/responder", get(shelter::responder_page))
         .route(
             "/shelter/offers/{id}/{verb}",
             post(shelter::transition_offer),

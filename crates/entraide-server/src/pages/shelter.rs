@@ -222,6 +222,13 @@ pub async fn request_page(
                 (request_button(&ctx, r, "cancel", ctx.t("shelter.cancel"), "secondary"))
             }
         }
+        @if is_guest {
+            form #report method="post" action={ "/shelter/offers/" (o.id) "/report" } {
+                (csrf(&ctx))
+                div.field { label for="reason" { (ctx.t("shelter.report_reason")) } input #reason name="reason" required minlength="3" maxlength="500"; }
+                button.secondary type="submit" { (ctx.t("shelter.report")) }
+            }
+        }
         p { a href="/shelter" { (ctx.t("shelter.back")) } }
     };
     Ok(layout::ok(&ctx, ctx.t("shelter.request_title"), main))
@@ -415,18 +422,87 @@ pub async fn transition_offer(
     PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     let caller = ctx.member_posting(&form.csrf)?;
+    let id: OfferId = crate::api::parse_id(&id, "offer")?;
     let transition = match verb.as_str() {
         "pause" => OfferTransition::Pause,
         "resume" => OfferTransition::Resume,
         "close" => OfferTransition::Close,
+        "hide" | "unhide" => {
+            state
+                .moderate_offer(&caller.account, id, verb == "hide")
+                .await?;
+            return Ok(done("/shelter/responder", "flash.shelter_updated"));
+        }
         _ => return Err(AppError::not_found("page").into()),
     };
     state
-        .transition_offer(
-            &caller.account,
-            crate::api::parse_id(&id, "offer")?,
-            transition,
-        )
+        .transition_offer(&caller.account, id, transition)
         .await?;
     Ok(done("/shelter/host", "flash.shelter_updated"))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ReportForm {
+    csrf: String,
+    reason: String,
+}
+
+/// POST /shelter/offers/{id}/report
+pub async fn report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ReportForm>,
+) -> Result<Response, PageError> {
+    let caller = ctx.member_posting(&form.csrf)?;
+    let reason = entraide_core::shelter::check_reason(&form.reason).map_err(AppError::from)?;
+    let id: OfferId = crate::api::parse_id(&id, "offer")?;
+    state
+        .report(
+            &caller.account,
+            entraide_core::shelter::ReportTarget::Offer(id),
+            reason,
+        )
+        .await?;
+    Ok(done("/shelter", "flash.shelter_reported"))
+}
+
+/// GET /shelter/responder: capacity by area on a map drawn here, and the open reports.
+pub async fn responder_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, PageError> {
+    let caller = ctx.member()?;
+    let areas = state.capacity_by_area(&caller.account).await?;
+    let reports = state.open_reports(&caller.account).await?;
+    let map = entraide_shelter::capacity_svg(&areas, 640, 480);
+    let main = html! {
+        h1 { (ctx.t("shelter.responder_title")) }
+        figure #capacity-map { (maud::PreEscaped(map)) figcaption { (ctx.t("shelter.map_caption")) " " a href="/api/v1/shelter/capacity" { "GeoJSON" } } }
+        section #reports {
+            h2 { (ctx.t("shelter.reports")) }
+            @if reports.is_empty() { p.muted { (ctx.t("shelter.no_reports")) } }
+            ul {
+                @for r in &reports {
+                    li {
+                        (r.reports) " × " (r.reasons.join(" / "))
+                        @if let entraide_core::shelter::ReportTarget::Offer(id) = r.target {
+                            div.actions {
+                                form.inline method="post" action={ "/shelter/offers/" (id) "/hide" } {
+                                    (csrf(&ctx))
+                                    button.secondary type="submit" id={ "hide-" (id) } { (ctx.t("shelter.hide")) }
+                                }
+                                form.inline method="post" action={ "/shelter/offers/" (id) "/unhide" } {
+                                    (csrf(&ctx))
+                                    button.secondary type="submit" id={ "unhide-" (id) } { (ctx.t("shelter.unhide")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::ok(&ctx, ctx.t("shelter.responder_title"), main))
 }
