@@ -339,3 +339,141 @@ async fn a_contact_sees_a_safe_mark_appear_live() {
         panic!("{e:?}");
     }
 }
+
+const HOST_ADDRESS: &str = "50 boulevard Voltaire, 75011 Paris";
+
+/// Open Doors on the pages, without JavaScript doing anything: a host offers 2 places, a
+/// guest finds the offer from République, asks, the host accepts, the guest sees the
+/// address (and didn't before).
+async fn shelter_scenario(
+    server: &common::TestServer,
+    host: &Browser,
+    guest: &Browser,
+) -> Result<()> {
+    let base = &server.url;
+    sign_up(host, base, "hote", "Hôte Voltaire").await?;
+    sign_up(guest, base, "invite", "Invité").await?;
+    // The host is vouched for by a responder (a new account can't offer otherwise).
+    let find = |h: &str| {
+        let handle = entraide_core::Handle::parse(h).unwrap();
+        let store = server.state.store.clone();
+        async move { store.account_by_handle(&handle).await.unwrap().unwrap().0 }
+    };
+    let (hote, prefecture) = (find("hote").await, find("prefecture").await);
+    server
+        .state
+        .store
+        .approve_host(hote.id, prefecture.id, chrono::Utc::now())
+        .await?;
+
+    host.goto(&format!("{base}/shelter/host")).await?;
+    wait_for(host, "#host-advice").await?;
+    fill(host, "#address", HOST_ADDRESS).await?;
+    fill(host, "#lat", "48.8631").await?;
+    fill(host, "#lon", "2.3708").await?;
+    fill(host, "#capacity", "2").await?;
+    fill(host, "#contact", "Sonnez au 3e gauche").await?;
+    click(host, "#publish").await?;
+    wait_for(host, "#my-offers article.offer").await?;
+    println!(
+        "screenshot: {}",
+        screenshot(host, "shelter-host").await?.display()
+    );
+
+    guest
+        .goto(&format!("{base}/shelter?lat=48.8674&lon=2.3636&party=2"))
+        .await?;
+    wait_for(guest, "#guest-advice").await?;
+    wait_for(guest, "#results li.offer").await?;
+    if guest.source().await?.contains("Voltaire") {
+        bail!("the search page shows the host's address");
+    }
+    println!(
+        "screenshot: {}",
+        screenshot(guest, "shelter-search").await?.display()
+    );
+    fill(
+        guest,
+        "#results li.offer input[name=message]",
+        "Deux personnes, près de République",
+    )
+    .await?;
+    click(guest, "#results li.offer button[type=submit]").await?;
+    wait_for(guest, "#status[data-status=pending]").await?;
+    wait_for(guest, "#approximate").await?;
+    if guest.source().await?.contains("Voltaire") {
+        bail!("the pending request shows the host's address");
+    }
+    let request_url = guest.current_url().await?.to_string();
+
+    host.goto(&format!("{base}/shelter/host")).await?;
+    click(host, "li[data-status=pending] button[id^=accept-]").await?;
+    wait_for(host, "li[data-status=accepted]").await?;
+
+    guest.goto(&request_url).await?;
+    wait_for(guest, "#status[data-status=accepted]").await?;
+    let address = wait_for(guest, "#address .address").await?.text().await?;
+    if address != HOST_ADDRESS {
+        bail!("the accepted guest sees {address:?} as the address");
+    }
+    let contact = guest.find(Locator::Css("#contact")).await?.text().await?;
+    if !contact.contains("3e gauche") {
+        bail!("the accepted guest sees {contact:?} as the contact");
+    }
+    println!(
+        "screenshot: {}",
+        screenshot(guest, "shelter-accepted").await?.display()
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_finds_a_door_asks_and_sees_the_address_once_accepted() {
+    if std::env::var("ENTRAIDE_BROWSER_TESTS").as_deref() != Ok("1") {
+        println!(
+            "skipped: set ENTRAIDE_BROWSER_TESTS=1 (needs chromium and chromedriver) to run the browser tests"
+        );
+        return;
+    }
+    let server = common::spawn().await;
+    server
+        .state
+        .sign_up(
+            "prefecture",
+            PASSWORD,
+            "Préfecture",
+            entraide_core::Role::Responder,
+        )
+        .await
+        .unwrap();
+    let driver = Chromedriver::start().unwrap();
+    let profiles: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut browsers = Vec::new();
+    let mut outcome = Ok(());
+    for profile in &profiles {
+        match open_browser(&driver, profile.path()).await {
+            Ok(browser) => browsers.push(browser),
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    if let [host, guest] = &browsers[..] {
+        outcome = shelter_scenario(&server, host, guest).await;
+    }
+    if outcome.is_err() {
+        for (browser, name) in browsers.iter().zip(["failed-host", "failed-guest"]) {
+            if let Ok(path) = screenshot(browser, name).await {
+                println!("screenshot: {}", path.display());
+            }
+        }
+    }
+    for browser in browsers {
+        let _ = browser.close().await;
+    }
+    drop(driver);
+    if let Err(e) = outcome {
+        panic!("{e:?}");
+    }
+}

@@ -765,3 +765,84 @@ async fn responders_see_capacity_by_area_and_the_index_survives_a_restart() {
     assert_eq!(search(&anonymous, 1, "").await.len(), 2);
     assert_eq!(search(&anonymous, 3, "").await.len(), 1);
 }
+
+/// Two instances on one PostgreSQL database, joined by NATS: an offer made, filled, freed
+/// and hidden through one is searched the same way on the other at once (each change tells
+/// the other instance's index to re-read the offer). Needs `ENTRAIDE_TEST_POSTGRES` and
+/// `ENTRAIDE_TEST_NATS`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_index_of_another_instance_follows_every_change() {
+    let (Ok(postgres), Ok(nats)) = (
+        std::env::var("ENTRAIDE_TEST_POSTGRES"),
+        std::env::var("ENTRAIDE_TEST_NATS"),
+    ) else {
+        println!(
+            "skipped: set ENTRAIDE_TEST_POSTGRES=postgres://… and ENTRAIDE_TEST_NATS=nats://… to run the multi-instance test"
+        );
+        return;
+    };
+    let database = entraide_store::scratch::ScratchDatabase::create(&postgres, "entraide_test")
+        .await
+        .unwrap();
+    let subject = format!("entraide.test.{}", uuid::Uuid::new_v4().simple());
+    let mut servers = Vec::new();
+    for _ in 0..2 {
+        let store = entraide_store::open(&entraide_store::Database::Postgres(database.url.clone()))
+            .await
+            .unwrap();
+        let bus = entraide_bus::Bus::nats(&nats, &subject).await.unwrap();
+        servers.push(common::spawn_on(store, bus, config(), tempfile::tempdir().unwrap()).await);
+    }
+    let (a, b) = (&servers[0], &servers[1]);
+    let host = host(a, "hote").await;
+    let guest = quick_person(a, "guest").await;
+    let on_b = Client::anonymous(b);
+    // Waits until the search on B gives `expected` offers for a party of 1.
+    let converges = |expected: usize| {
+        let on_b = on_b.clone();
+        async move {
+            for _ in 0..50 {
+                if search(&on_b, 1, "").await.len() == expected {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            false
+        }
+    };
+    let offer_id = offer(&host, 1, json!({})).await;
+    assert!(converges(1).await, "B never saw the new offer");
+    let request_id = ask(&guest, &offer_id, 1).await;
+    assert_eq!(act(&host, &request_id, "accept").await.status, 200);
+    assert!(converges(0).await, "B still offers the place taken on A");
+    assert_eq!(act(&guest, &request_id, "cancel").await.status, 200);
+    assert!(converges(1).await, "B never saw the place come back");
+    let r = host
+        .post(
+            &format!("/api/v1/shelter/offers/{offer_id}/pause"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(converges(0).await, "B still offers a paused offer");
+    drop(servers);
+    database.drop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_responders_page_draws_capacity_for_responders_only() {
+    let server = spawn_with(config()).await;
+    let host = host(&server, "hote").await;
+    offer(&host, 3, json!({})).await;
+    let responder = Client::responder(&server, "secours").await;
+    let r = responder.get("/shelter/responder").await;
+    assert_eq!(r.status, 200);
+    let page = r.body.as_str().unwrap();
+    assert!(page.contains("<svg"), "{page}");
+    assert!(page.contains("3 places, 0 waiting"), "{page}");
+    assert!(
+        !page.contains("Voltaire"),
+        "the address leaked on the map page"
+    );
+    assert_eq!(host.get("/shelter/responder").await.status, 403);
+}

@@ -66,6 +66,9 @@ enum BenchCommand {
     /// Posts per second through the trend engine on one thread, peak memory, and the ratio
     /// against counting with a Redis pipeline of ZINCRBY.
     Trends(bench::trends::TrendsBench),
+    /// Nearest open doors for a party among a million offers: the in-memory index, p50/p99,
+    /// and the same searches on PostGIS (KNN over a GiST index) for the ratio.
+    Shelter(bench::shelter::ShelterBench),
 }
 
 #[derive(Subcommand)]
@@ -115,6 +118,7 @@ fn main() -> anyhow::Result<()> {
         Command::Trends(args) => trends::trends(args),
         Command::Bench(BenchCommand::Safety(args)) => runtime.block_on(bench::safety::run(args)),
         Command::Bench(BenchCommand::Trends(args)) => bench::trends::run(args),
+        Command::Bench(BenchCommand::Shelter(args)) => runtime.block_on(bench::shelter::run(args)),
         Command::Admin(AdminCommand::Create {
             handle,
             password_file,

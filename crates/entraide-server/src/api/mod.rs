@@ -6,7 +6,7 @@ mod crises;
 mod events;
 pub mod missing;
 mod safety;
-mod shelter;
+pub(crate) mod shelter;
 mod trends;
 
 use crate::error::AppError;

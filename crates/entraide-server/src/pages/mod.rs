@@ -65,6 +65,18 @@ pub fn router() -> Router<AppState> {
         .fallback(not_found)
         .layer(middleware::from_fn(finish))
         // After the layer: assets are cached for a year and need none of the page headers.
+        .route("/shelter", get(shelter::page))
+        .route("/shelter/host", get(shelter::host_page))
+        .route("/shelter/offers", post(shelter::create_offer))
+        .route("/shelter/offers/{id}/ask", post(shelter::ask))
+        .route("/shelter/offers/{id}/report", post(shelter::report))
+        .route("/shelter/responder", get(shelter::responder_page))
+        .route(
+            "/shelter/offers/{id}/{verb}",
+            post(shelter::transition_offer),
+        )
+        .route("/shelter/requests/{id}", get(shelter::request_page))
+        .route("/shelter/requests/{id}/{verb}", post(shelter::act))
         .route("/assets/{file}", get(assets::serve))
 }
 

@@ -20,10 +20,9 @@ mod writer;
 
 use crate::group_commit::{self, Queue};
 use crate::{
-    Account, Contact, ContactState, ContactStatus, CrisisStats, IdempotencyClaim,
-    IdempotencyKey, InboxItem, MarkEvent, MarkWrite, Marked, NeedHelp, NewAccount, NewSession,
-    Prompt, ReportOutcome, ReportedTarget, Result, Session, Store, StoreError, StoredResponse,
-    WriteStats,
+    Account, Contact, ContactState, ContactStatus, CrisisStats, IdempotencyClaim, IdempotencyKey,
+    InboxItem, MarkEvent, MarkWrite, Marked, NeedHelp, NewAccount, NewSession, Prompt,
+    ReportOutcome, ReportedTarget, Result, Session, Store, StoreError, StoredResponse, WriteStats,
 };
 use crate::{FeedWindow, ImportItem, ImportOutcome, MissingNote, MissingRecord, NoteVisibility};
 use async_trait::async_trait;

@@ -3,6 +3,7 @@
 //! them (README gives the figures and the commands).
 
 pub mod safety;
+pub mod shelter;
 pub mod trends;
 
 use hdrhistogram::Histogram;
