@@ -176,8 +176,13 @@ impl<T> Skewed<T> {
     }
 }
 
-fn split_names(list: &'static str) -> Vec<String> {
-    list.split_whitespace()
+/// The names of one or more lists, the first lists' first (most common first), each once.
+fn split_names(lists: &[&'static str]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    lists
+        .iter()
+        .flat_map(|list| list.split_whitespace())
+        .filter(|name| seen.insert(*name))
         .map(|name| name.replace('_', " "))
         .collect()
 }
@@ -188,12 +193,36 @@ fn paired(list: &'static [(&'static str, &'static str)]) -> Vec<(String, String)
         .collect()
 }
 
+/// Given and family names of one origin.
+struct Origin {
+    given: Skewed<String>,
+    family: Skewed<String>,
+}
+
+impl Origin {
+    fn new(given: &[&'static str], family: &[&'static str]) -> Self {
+        Self {
+            given: Skewed::new(split_names(given)),
+            family: Skewed::new(split_names(family)),
+        }
+    }
+}
+
 struct Lists {
     french_female: Skewed<String>,
     french_male: Skewed<String>,
+    french_compound_female: Skewed<String>,
+    french_compound_male: Skewed<String>,
     french_family: Skewed<String>,
-    world_given: Skewed<String>,
-    world_family: Skewed<String>,
+    maghrebi: Origin,
+    west_african: Origin,
+    southern: Origin,
+    polish: Origin,
+    turkish: Origin,
+    vietnamese: Origin,
+    vietnamese_middle: Skewed<String>,
+    chinese: Origin,
+    northern: Origin,
     russian_given: Skewed<(String, String)>,
     russian_family: Skewed<(String, String)>,
     greek_given: Skewed<(String, String)>,
@@ -205,11 +234,23 @@ struct Lists {
 impl Lists {
     fn new() -> Self {
         Self {
-            french_female: Skewed::new(split_names(data::FRENCH_FEMALE)),
-            french_male: Skewed::new(split_names(data::FRENCH_MALE)),
-            french_family: Skewed::new(split_names(data::FRENCH_FAMILY)),
-            world_given: Skewed::new(split_names(data::WORLD_GIVEN)),
-            world_family: Skewed::new(split_names(data::WORLD_FAMILY)),
+            french_female: Skewed::new(split_names(&[data::FRENCH_FEMALE])),
+            french_male: Skewed::new(split_names(&[data::FRENCH_MALE])),
+            french_compound_female: Skewed::new(split_names(&[data::FRENCH_COMPOUND_FEMALE])),
+            french_compound_male: Skewed::new(split_names(&[data::FRENCH_COMPOUND_MALE])),
+            french_family: Skewed::new(split_names(&[
+                data::FRENCH_FAMILY,
+                data::FRENCH_FAMILY_MORE,
+            ])),
+            maghrebi: Origin::new(&[data::MAGHREBI_GIVEN], &[data::MAGHREBI_FAMILY]),
+            west_african: Origin::new(&[data::WEST_AFRICAN_GIVEN], &[data::WEST_AFRICAN_FAMILY]),
+            southern: Origin::new(&[data::SOUTHERN_GIVEN], &[data::SOUTHERN_FAMILY]),
+            polish: Origin::new(&[data::POLISH_GIVEN], &[data::POLISH_FAMILY]),
+            turkish: Origin::new(&[data::TURKISH_GIVEN], &[data::TURKISH_FAMILY]),
+            vietnamese: Origin::new(&[data::VIETNAMESE_GIVEN], &[data::VIETNAMESE_FAMILY]),
+            vietnamese_middle: Skewed::new(split_names(&[data::VIETNAMESE_MIDDLE])),
+            chinese: Origin::new(&[data::CHINESE_GIVEN], &[data::CHINESE_FAMILY]),
+            northern: Origin::new(&[data::NORTHERN_GIVEN], &[data::NORTHERN_FAMILY]),
             russian_given: Skewed::new(paired(data::RUSSIAN_GIVEN)),
             russian_family: Skewed::new(paired(data::RUSSIAN_FAMILY)),
             greek_given: Skewed::new(paired(data::GREEK_GIVEN)),
@@ -219,21 +260,48 @@ impl Lists {
         }
     }
 
+    /// A French given name: one name, a compound (Jean-Pierre), or a name and a middle name.
     fn french_given(&self, rng: &mut Rng) -> String {
-        let list = if rng.chance(0.5) {
-            &self.french_female
+        let female = rng.chance(0.5);
+        let (list, compounds) = if female {
+            (&self.french_female, &self.french_compound_female)
         } else {
-            &self.french_male
+            (&self.french_male, &self.french_compound_male)
         };
+        if rng.chance(0.15) {
+            return compounds.pick(rng).clone();
+        }
         let first = list.pick(rng).clone();
-        if rng.chance(0.12) {
-            let second = list.pick(rng);
-            if *second != first {
-                let joiner = if rng.chance(0.5) { "-" } else { " " };
-                return format!("{first}{joiner}{second}");
+        if rng.chance(0.08) {
+            let middle = list.pick(rng);
+            if *middle != first {
+                return format!("{first} {middle}");
             }
         }
         first
+    }
+
+    /// A French family name, sometimes a double one (Martin-Dubois).
+    fn french_family(&self, rng: &mut Rng) -> String {
+        let family = self.french_family.pick(rng).clone();
+        if rng.chance(0.06) {
+            let second = self.french_family.pick(rng);
+            if *second != family {
+                return format!("{family}-{second}");
+            }
+        }
+        family
+    }
+
+    /// Given and family names of people from elsewhere living in France: some children carry
+    /// a French given name.
+    fn diaspora(&self, origin: &Origin, rng: &mut Rng) -> (String, String) {
+        let given = if rng.chance(0.2) {
+            self.french_given(rng)
+        } else {
+            origin.given.pick(rng).clone()
+        };
+        (given, origin.family.pick(rng).clone())
     }
 }
 
@@ -247,31 +315,40 @@ pub fn records(seed: u64, count: usize) -> Vec<BenchRecord> {
 fn record(lists: &Lists, rng: &mut Rng) -> BenchRecord {
     let origin = rng.below(100);
     let (script, latin, native) = match origin {
-        0..55 => {
+        0..44 => {
             let given = lists.french_given(rng);
-            let mut family = if rng.chance(0.1) {
-                lists.world_family.pick(rng).clone()
+            let family = if rng.chance(0.06) {
+                // A French given name with a family name from elsewhere.
+                lists.northern.family.pick(rng).clone()
             } else {
-                lists.french_family.pick(rng).clone()
+                lists.french_family(rng)
             };
-            if rng.chance(0.05) {
-                family = format!("{family}-{}", lists.french_family.pick(rng));
+            (Script::Latin, (given, family), None)
+        }
+        44..52 => (Script::Latin, lists.diaspora(&lists.maghrebi, rng), None),
+        52..58 => (Script::Latin, lists.diaspora(&lists.west_african, rng), None),
+        58..64 => (Script::Latin, lists.diaspora(&lists.southern, rng), None),
+        64..67 => (Script::Latin, lists.diaspora(&lists.polish, rng), None),
+        67..70 => (Script::Latin, lists.diaspora(&lists.turkish, rng), None),
+        70..73 => {
+            let (mut given, family) = lists.diaspora(&lists.vietnamese, rng);
+            if rng.chance(0.7) {
+                given = format!("{} {given}", lists.vietnamese_middle.pick(rng));
             }
             (Script::Latin, (given, family), None)
         }
-        55..80 => {
-            let given = if rng.chance(0.15) {
-                lists.french_given(rng)
-            } else {
-                lists.world_given.pick(rng).clone()
-            };
-            (
-                Script::Latin,
-                (given, lists.world_family.pick(rng).clone()),
-                None,
-            )
+        73..76 => (Script::Latin, lists.diaspora(&lists.chinese, rng), None),
+        76..81 => {
+            let (mut given, family) = lists.diaspora(&lists.northern, rng);
+            if rng.chance(0.3) {
+                let middle = lists.northern.given.pick(rng);
+                if *middle != given {
+                    given = format!("{given} {middle}");
+                }
+            }
+            (Script::Latin, (given, family), None)
         }
-        80..88 => {
+        81..88 => {
             let (given, native_given) = lists.arabic_given.pick(rng).clone();
             let (family, native_family) = lists.arabic_family.pick(rng).clone();
             (
@@ -331,7 +408,7 @@ fn record(lists: &Lists, rng: &mut Rng) -> BenchRecord {
     };
     if rng.chance(0.06) {
         // A married or maiden name.
-        alternate_names.push(format!("{} {}", latin.0, lists.french_family.pick(rng)));
+        alternate_names.push(format!("{} {}", latin.0, lists.french_family(rng)));
     }
     if rng.chance(0.04)
         && let Some(nickname) = nickname_for(&latin.0, rng)
