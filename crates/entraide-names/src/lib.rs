@@ -269,15 +269,15 @@ where
         let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
         let mut found_order = 0u32;
         // Done when no record not seen yet can rank above the worst kept: it scores less, or
-        // it cannot score more and the worst kept already has the best name rank there is.
-        let done = |best: &BinaryHeap<Reverse<Ranked>>, reachable: f32| {
+        // it cannot score more and its name rank cannot be higher.
+        let done = |best: &BinaryHeap<Reverse<Ranked>>, reachable: f32, rank_bound: u32| {
             if best.len() < limit {
                 return false;
             }
             best.peek().is_some_and(|Reverse((bits, rank, _, _))| {
                 let worst = f32::from_bits(*bits);
                 worst >= reachable + EPSILON
-                    || (worst >= reachable - EPSILON && *rank == BEST_NAME_RANK)
+                    || (worst >= reachable - EPSILON && *rank >= rank_bound)
             })
         };
         'units: loop {
@@ -291,7 +291,15 @@ where
                 })
                 .sum::<f32>()
                 / query_words as f32;
-            if done(&best, reachable) {
+            // Once a query word's expansions are all read, every record matching it has been
+            // seen: a record not seen yet lacks that word, so no name of its holds every query
+            // word (name rank 0).
+            let rank_bound = if (0..query_words).any(|i| next_unit[i] >= plan.units[i].len()) {
+                0
+            } else {
+                BEST_NAME_RANK
+            };
+            if done(&best, reachable, rank_bound) {
                 break;
             }
             let Some(word_index) = plan.cheapest_to_exhaust(&next_unit) else {
@@ -319,7 +327,7 @@ where
                     }
                     found_order += 1;
                 }
-                if read % CHECK_EVERY == CHECK_EVERY - 1 && done(&best, reachable) {
+                if read % CHECK_EVERY == CHECK_EVERY - 1 && done(&best, reachable, rank_bound) {
                     break 'units;
                 }
             }
