@@ -407,7 +407,9 @@ where
             if best[..query_words].iter().any(|&score| score == 0.0) {
                 continue;
             }
-            let in_order = position[..query_words].windows(2).all(|pair| pair[0] < pair[1]);
+            let in_order = position[..query_words]
+                .windows(2)
+                .all(|pair| pair[0] < pair[1]);
             let others = own_words.saturating_sub(query_words).min(0xFFFF) as u32;
             rank = rank.max((u32::from(in_order) << 16) | (0xFFFF - others));
         }
