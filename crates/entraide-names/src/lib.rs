@@ -404,7 +404,7 @@ where
                     }
                 }
             }
-            if best[..query_words].iter().any(|&score| score == 0.0) {
+            if best[..query_words].contains(&0.0) {
                 continue;
             }
             let in_order = position[..query_words]
