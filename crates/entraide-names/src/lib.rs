@@ -16,14 +16,18 @@
 //!
 //! A record's score is the mean over the query words of the best score each finds among the
 //! record's words, so word order does not matter and a word that matches nothing costs its
-//! share. Edits are found with a deletion neighbourhood (every word of the dictionary is also
+//! share. Among equal scores, a record one of whose names is the query as written comes
+//! first (every query word in that one name, in the same order, no other word), then the same
+//! order with fewer other words, then the other order ("Marie Martin": Marie Martin, then
+//! Marie-Claire Martin, then Martin Marie); so a record keeps its words name by name, in the
+//! order written. Edits are found with a deletion neighbourhood (every word of the dictionary is also
 //! filed under itself with one or two letters deleted; a query word meets its neighbours at a
 //! shared deletion), then confirmed by the bounded distance.
 //!
 //! Search reads posting lists (word → records) one expansion at a time, best first, from the
 //! query word with the fewest postings left, scores each new record completely from its own
 //! words, and stops as soon as the
-//! `limit`-th best score is at least what any record not yet seen could reach (the sum of the
+//! `limit`-th best (score, then name rank) is at least what any record not yet seen could reach (the sum of the
 //! best expansions still unread, over the number of query words). A common name therefore costs
 //! a few hundred postings, not the tens of thousands that carry it.
 
