@@ -26,10 +26,10 @@
 //!
 //! Search reads posting lists (word → records) one expansion at a time, best first, from the
 //! query word with the fewest postings left, scores each new record completely from its own
-//! words, and stops as soon as the
-//! `limit`-th best (score, then name rank) is at least what any record not yet seen could reach (the sum of the
-//! best expansions still unread, over the number of query words). A common name therefore costs
-//! a few hundred postings, not the tens of thousands that carry it.
+//! words, and stops as soon as the `limit`-th best (score, then name rank) is at least what any
+//! record not yet seen could reach (the sum of the best expansions still unread, over the
+//! number of query words). A common name therefore costs a few hundred postings, not the tens
+//! of thousands that carry it.
 
 pub mod benchset;
 mod distance;
