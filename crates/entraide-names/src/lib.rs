@@ -385,11 +385,23 @@ where
     /// How closely one of the record's names matches the query as written, to order records
     /// of equal score: a name holding every query word in the same order and nothing else
     /// (`BEST_NAME_RANK`), then every query word in the same order, then fewer other words in
-    /// that name. 0 when no single name holds every query word.
+    /// that name. 0 when no single name holds every query word as well as the whole record
+    /// does.
     fn name_rank(&self, slot: u32, plan: &Plan, query_words: usize) -> u32 {
         let record = self.records[slot as usize]
             .as_ref()
             .expect("a posting points at a live record");
+        // What the record scores on each query word, over all its names: a name holds a query
+        // word only if it matches it that well ("Ann Richard" does not hold "Anne" for a record
+        // also named "Anne-Catherine Richard").
+        let mut record_best = [0f32; MAX_QUERY_WORDS];
+        for word in record.words.ids() {
+            if let Some(row) = plan.scores.get(&word) {
+                for (b, s) in record_best.iter_mut().zip(row).take(query_words) {
+                    *b = b.max(*s);
+                }
+            }
+        }
         let mut rank = 0;
         for name in record.words.names() {
             let mut best = [0f32; MAX_QUERY_WORDS];
@@ -408,7 +420,11 @@ where
                     }
                 }
             }
-            if best[..query_words].contains(&0.0) {
+            let holds_every_word = best[..query_words]
+                .iter()
+                .zip(&record_best)
+                .all(|(&in_name, &in_record)| in_name > 0.0 && in_name >= in_record);
+            if !holds_every_word {
                 continue;
             }
             let in_order = position[..query_words]

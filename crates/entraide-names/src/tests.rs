@@ -313,3 +313,14 @@ fn the_name_as_written_comes_first_among_many_equal_scores() {
     // The rest: the same order with one other word before the other order.
     assert!(hits[1..].iter().all(|hit| hit.key % 3 != 1), "{hits:?}");
 }
+
+#[test]
+fn a_name_holds_a_query_word_only_as_well_as_the_record_matches_it() {
+    // Record 1's name "Ann Richard" holds both words, but "Ann" only as a typo of "Anne",
+    // which its other name matches exactly: it ranks as "Anne-Catherine Richard" does.
+    let index = index(&[
+        (1, &["Anne-Catherine Richard", "Ann Richard"]),
+        (2, &["Anne Richard"]),
+    ]);
+    assert_eq!(keys(&index.search("Anne Richard", 10)), [2, 1]);
+}
