@@ -517,10 +517,10 @@ impl Trends {
             for sketch in area.in_range(end - w, end) {
                 error += sketch.current_error_bound();
                 for e in sketch.entries() {
-                    let c = current.entry(&e.key).or_insert((0, &e.spelling, 0));
+                    let c = current.entry(&*e.key).or_insert((0, &*e.spelling, 0));
                     c.0 += e.count;
                     if e.count > c.2 {
-                        (c.1, c.2) = (&e.spelling, e.count);
+                        (c.1, c.2) = (&*e.spelling, e.count);
                     }
                 }
             }
