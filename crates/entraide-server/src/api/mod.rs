@@ -5,7 +5,7 @@ mod accounts;
 mod crises;
 mod events;
 mod safety;
-mod trends;
+pub(crate) mod trends;
 
 use crate::error::AppError;
 use crate::state::AppState;
