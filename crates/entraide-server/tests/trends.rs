@@ -231,3 +231,91 @@ async fn batches_are_limited_in_size_and_rate_and_empty_ones_refused() {
     .await;
     assert_eq!(status, 429, "the third batch this minute");
 }
+
+/// The size of a response as it travels, gzip-compressed.
+async fn gzipped_size(server: &TestServer, path: &str) -> usize {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path}", server.url))
+        .header(reqwest::header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    assert_eq!(
+        response.headers().get(reqwest::header::CONTENT_ENCODING),
+        Some(&reqwest::header::HeaderValue::from_static("gzip")),
+        "{path} is compressed"
+    );
+    response.bytes().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn the_trends_page_shows_what_rises_near_a_place_with_sparklines_and_intent_links() {
+    let server = common::spawn_with(config()).await;
+    // Quiet before, then a burst of shelter offers in the 11th, and noise from elsewhere.
+    let mut batch = lines("Abri dispo #PorteOuverte", 48.8631, 2.3708, 30..40, 5);
+    batch.push_str(&lines("#Lyon ce soir", 45.764, 4.8357, 30..40, 2));
+    for tag in 0..30 {
+        batch.push_str(&lines(&format!("#bruit{tag}"), 48.8631, 2.3708, 39..40, 2));
+    }
+    assert_eq!(post_lines(&server, Some("feed-secret"), batch).await.0, 200);
+
+    let path = "/trends?lat=48.8626&lon=2.3795&radius_km=2&window=15m";
+    let anyone = Client::anonymous(&server);
+    let r = anyone.get(path).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let html = r.body.as_str().expect("an HTML page");
+    assert!(html.contains(r#"<meta http-equiv="refresh" content="30">"#));
+    let start = html
+        .find(r#"data-tag="PorteOuverte""#)
+        .expect("the burst's tag is listed");
+    let row = &html[start..start + html[start..].find("</li>").unwrap()];
+    assert!(row.contains(r#"data-intent="shelter""#), "{row}");
+    assert!(row.contains(r#"href="/shelter""#), "{row}");
+    let svg = &row[row.find("<svg").expect("a sparkline")..];
+    let svg = &svg[..svg.find("</svg>").unwrap() + 6];
+    assert!(svg.contains("<polyline"), "{svg}");
+    assert!(svg.len() < 1000, "a sparkline of {} bytes", svg.len());
+    // Ten minutes of five posts, then nothing: the line has points at the top.
+    assert!(svg.contains(",1.0"), "{svg}");
+    assert!(!html.contains(r#"data-tag="Lyon""#), "Lyon is not near");
+    // In French too.
+    let fr = reqwest::Client::new()
+        .get(format!("{}{path}", server.url))
+        .header(reqwest::header::ACCEPT_LANGUAGE, "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(fr.contains("Ce qui monte"), "{fr}");
+    assert!(fr.contains("Hébergement"));
+
+    // The first load, with its stylesheet and script, stays under 30 KB gzipped.
+    let mut total = gzipped_size(&server, path).await;
+    for asset in html.split("\"/assets/").skip(1) {
+        let asset = asset.split('"').next().unwrap();
+        total += gzipped_size(&server, &format!("/assets/{asset}")).await;
+    }
+    println!("{path}: {total} bytes gzipped with the assets");
+    assert!(total <= 30 * 1024, "{total} bytes");
+
+    // Globally, in a crisis's zone (safety leads to the crisis) and with bad input.
+    let r = anyone.get("/trends").await;
+    assert!(r.body.as_str().unwrap().contains(r#"data-tag="Lyon""#));
+    let responder = Client::responder(&server, "resp").await;
+    let crisis = common::active_crisis(&responder).await;
+    let safety = lines("#ParisAttacks", 48.8631, 2.3708, 40..41, 6);
+    assert_eq!(
+        post_lines(&server, Some("feed-secret"), safety).await.0,
+        200
+    );
+    let r = anyone.get(&format!("/trends?crisis={crisis}")).await;
+    let html = r.body.as_str().unwrap();
+    assert!(html.contains(r#"data-tag="ParisAttacks""#), "{html}");
+    assert!(html.contains(&format!(r#"href="/crises/{crisis}""#)));
+    let r = anyone.get("/trends?lat=91&lon=2").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.as_str().unwrap().contains("lat"));
+}

@@ -517,10 +517,10 @@ impl Trends {
             for sketch in area.in_range(end - w, end) {
                 error += sketch.current_error_bound();
                 for e in sketch.entries() {
-                    let c = current.entry(&e.key).or_insert((0, &e.spelling, 0));
+                    let c = current.entry(&*e.key).or_insert((0, &*e.spelling, 0));
                     c.0 += e.count;
                     if e.count > c.2 {
-                        (c.1, c.2) = (&e.spelling, e.count);
+                        (c.1, c.2) = (&*e.spelling, e.count);
                     }
                 }
             }
@@ -580,11 +580,41 @@ impl Trends {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Vec<(DateTime<Utc>, u64)> {
+        self.series_over(&self.areas_near(centre, radius_km), tag, from, to)
+    }
+
+    /// Like [`Trends::series`], in a crisis's zone.
+    pub fn series_in_zone(
+        &self,
+        tag: &str,
+        zone: &Zone,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, u64)> {
+        self.series_over(&self.areas_in_zone(zone), tag, from, to)
+    }
+
+    /// Like [`Trends::series`], among all posts.
+    pub fn series_global(
+        &self,
+        tag: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, u64)> {
+        self.series_over(&[&self.global], tag, from, to)
+    }
+
+    fn series_over(
+        &self,
+        areas: &[&Area],
+        tag: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<(DateTime<Utc>, u64)> {
         let Some(newest) = self.newest_minute else {
             return Vec::new();
         };
         let key = tag_key(tag.strip_prefix(['#', '＃']).unwrap_or(tag));
-        let areas = self.areas_near(centre, radius_km);
         // Clamped to what is kept, so a careless range cannot allocate years of zeros.
         let first = minute_of(from).max(newest - self.cfg.retention_minutes + 1);
         let last = minute_of(to).min(newest);

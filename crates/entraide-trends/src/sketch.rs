@@ -11,6 +11,7 @@
 //! update costs O(log k); a hash map from key to heap slot finds a key in O(1).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// foldhash: several times faster than the default SipHash on short tags, and seeded per map,
 /// so crafted tags cannot aim at collisions across instances; a sketch holds at most `k`
@@ -20,13 +21,15 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// One counted key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    pub key: Box<str>,
+    /// Shared with the sketch's index, and with `spelling` when they are the same, so a new
+    /// entry costs one allocation, not three.
+    pub key: Arc<str>,
     /// Estimated count: the true count plus at most `error`.
     pub count: u64,
     /// Over-estimation bound for this entry.
     pub error: u64,
     /// The spelling most often seen for this key (see [`SpaceSaving::add`]).
-    pub spelling: Box<str>,
+    pub spelling: Arc<str>,
     /// Majority-vote weight of `spelling`.
     votes: u64,
 }
@@ -46,7 +49,7 @@ pub struct SpaceSaving {
     /// Whether a key has ever taken over another's counter; until then every count is exact.
     evicted: bool,
     heap: Vec<Entry>,
-    slot: Map<Box<str>, usize>,
+    slot: Map<Arc<str>, usize>,
 }
 
 impl SpaceSaving {
@@ -106,14 +109,19 @@ impl SpaceSaving {
             self.sift_down(i);
             return;
         }
-        let key: Box<str> = key.into();
+        let key: Arc<str> = key.into();
+        let spelling: Arc<str> = if *spelling == *key {
+            key.clone()
+        } else {
+            spelling.into()
+        };
         if self.heap.len() < self.capacity {
             let i = self.heap.len();
             self.heap.push(Entry {
                 key: key.clone(),
                 count: weight,
                 error: 0,
-                spelling: spelling.into(),
+                spelling,
                 votes: weight,
             });
             self.slot.insert(key, i);
@@ -130,7 +138,7 @@ impl SpaceSaving {
                 key: key.clone(),
                 count: min + weight,
                 error: min,
-                spelling: spelling.into(),
+                spelling,
                 votes: weight,
             },
         );

@@ -152,6 +152,8 @@ fn init_logs(format: &str) {
 }
 
 async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
+    // A broken lexicon file is a configuration error to fix before starting, not a fallback.
+    entraide_server::trends::load_lexicon(&settings.server).map_err(anyhow::Error::msg)?;
     let database = settings.storage.database()?;
     let store = entraide_store::open(&database)
         .await
@@ -162,6 +164,10 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", settings.listen))?;
     tracing::info!("entraide listening on http://{}", listener.local_addr()?);
     let state = AppState::with_configured_bus(store, settings.server).await?;
+    if settings.demo {
+        tracing::info!("demo: replaying the night of 13 November 2015 into the trends, 60× faster");
+        tokio::spawn(trends::replay_demo(state.clone()));
+    }
     entraide_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -56,6 +56,12 @@ pub struct ServeSettings {
     #[command(flatten)]
     #[serde(flatten)]
     pub server: ServerConfig,
+
+    /// Replay the simulated night of 13 November 2015 into the live trends at 60 times its
+    /// pace (one simulated minute a second), so a newcomer sees trends move at once.
+    #[arg(long, env = "ENTRAIDE_DEMO", default_value_t = false)]
+    #[serde(default)]
+    pub demo: bool,
 }
 
 impl ServeSettings {
@@ -101,6 +107,9 @@ impl ServeSettings {
     pub fn to_toml_redacted(&self) -> anyhow::Result<String> {
         let mut shown = self.clone();
         shown.storage.database = shown.storage.database.as_deref().map(redact_url);
+        if shown.server.trends_ingest_token.is_some() {
+            shown.server.trends_ingest_token = Some("***".into());
+        }
         Ok(toml::to_string(&shown)?)
     }
 }
@@ -175,8 +184,10 @@ mod tests {
     fn secrets_are_never_printed() {
         let (_, mut s) = parse(&["entraide"]);
         s.storage.database = Some("postgres://city:s3cret@db.example:5432/entraide".into());
+        s.server.trends_ingest_token = Some("feed-s3cret".into());
         let shown = s.to_toml_redacted().unwrap();
         assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("trends_ingest_token = \"***\""), "{shown}");
         assert!(
             shown.contains("postgres://city:***@db.example:5432/entraide"),
             "{shown}"

@@ -264,3 +264,31 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `entraide serve --demo`: feeds the simulated night into the running server's trends, one
+/// simulated minute per second, then stops (the counts stay until they age out).
+pub async fn replay_demo(state: entraide_server::AppState) {
+    let mut minute_posts = Vec::new();
+    let mut current_minute = None;
+    for line in entraide_trends::sim::Paris2015::new(2015, 1.0) {
+        let Ok(post) = parse_post(&line) else {
+            continue;
+        };
+        let minute = post.created_at.timestamp().div_euclid(60);
+        if current_minute.is_some_and(|m| m != minute) {
+            feed(&state, &mut minute_posts);
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        current_minute = Some(minute);
+        minute_posts.push(post);
+    }
+    feed(&state, &mut minute_posts);
+    tracing::info!("demo: the simulated night is over");
+}
+
+fn feed(state: &entraide_server::AppState, posts: &mut Vec<entraide_trends::Post>) {
+    let mut engine = state.trends.engine.write().expect("trends lock");
+    for post in posts.drain(..) {
+        engine.add(&post);
+    }
+}

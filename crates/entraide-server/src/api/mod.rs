@@ -7,7 +7,7 @@ mod events;
 pub mod missing;
 mod safety;
 pub(crate) mod shelter;
-mod trends;
+pub(crate) mod trends;
 
 use crate::error::AppError;
 use crate::state::AppState;

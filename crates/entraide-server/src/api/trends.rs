@@ -112,7 +112,7 @@ pub struct TrendsQuery {
 }
 
 /// A query parameter as a number in a range, or a field error naming it.
-fn number(
+pub(crate) fn number(
     raw: Option<&str>,
     field: &str,
     range: std::ops::RangeInclusive<f64>,
@@ -132,7 +132,10 @@ fn number(
 }
 
 /// The place of a query: both of lat and lon, or neither.
-fn place(q_lat: Option<&str>, q_lon: Option<&str>) -> Result<Option<(f64, f64)>, AppError> {
+pub(crate) fn place(
+    q_lat: Option<&str>,
+    q_lon: Option<&str>,
+) -> Result<Option<(f64, f64)>, AppError> {
     let mut errors = entraide_core::Invalids::default();
     let lat = errors.check(number(q_lat, "lat", -90.0..=90.0));
     let lon = errors.check(number(q_lon, "lon", -180.0..=180.0));
@@ -147,13 +150,13 @@ fn place(q_lat: Option<&str>, q_lon: Option<&str>) -> Result<Option<(f64, f64)>,
     }
 }
 
-fn radius(raw: Option<&str>) -> Result<f64, AppError> {
+pub(crate) fn radius(raw: Option<&str>) -> Result<f64, AppError> {
     Ok(number(raw, "radius_km", 0.0..=2000.0)?.unwrap_or(5.0))
 }
 
 /// The moment asked about: `at`, else the newest post counted (posts carry their own time,
 /// so a replayed archive is asked about its own night), else now.
-fn moment(state: &AppState, raw: Option<&str>) -> Result<DateTime<Utc>, AppError> {
+pub(crate) fn moment(state: &AppState, raw: Option<&str>) -> Result<DateTime<Utc>, AppError> {
     match raw {
         Some(raw) => DateTime::parse_from_rfc3339(raw)
             .map(|t| t.with_timezone(&Utc))

@@ -153,6 +153,7 @@ async fn render(
         section #zone {
             (counts(ctx, &stats))
             figure.map { (PreEscaped(zone_svg(&crisis.zone, &crisis.title, 400, 240, &[]))) }
+            p { a #trends-link href={ "/trends?crisis=" (crisis.id) } { (ctx.t("trends.link")) } }
         }
     };
     Ok(layout::page(

@@ -180,6 +180,7 @@ mod tests {
             include_str!("me.rs"),
             include_str!("crisis.rs"),
             include_str!("responder.rs"),
+            include_str!("trends.rs"),
         ];
         let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         let mut missing = Vec::new();

@@ -15,12 +15,25 @@ pub fn page(
     crisis: Option<CrisisId>,
     main: Markup,
 ) -> Response {
+    page_refreshing(ctx, status, title, crisis, None, main)
+}
+
+/// Like [`page`], reloading itself every `refresh` seconds (for pages that change by
+/// themselves, such as trends, and must do so without JavaScript).
+pub fn page_refreshing(
+    ctx: &Ctx,
+    status: StatusCode,
+    title: &str,
+    crisis: Option<CrisisId>,
+    refresh: Option<u32>,
+    main: Markup,
+) -> Response {
     let lang = ctx.lang;
     let caller = ctx.caller.as_ref();
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.code()) {
-            (head(lang, title))
+            (head(lang, title, refresh))
             body data-signed-in=[caller.map(|_| "1")] data-crisis=[crisis.map(|c| c.to_string())] {
                 header.top {
                     a.brand href="/" { "entraide" }
@@ -63,10 +76,13 @@ pub fn ok(ctx: &Ctx, title: &str, main: Markup) -> Response {
     page(ctx, StatusCode::OK, title, None, main)
 }
 
-fn head(lang: Lang, title: &str) -> Markup {
+fn head(lang: Lang, title: &str, refresh: Option<u32>) -> Markup {
     html! {
         head {
             meta charset="utf-8";
+            @if let Some(seconds) = refresh {
+                meta http-equiv="refresh" content=(seconds);
+            }
             meta name="viewport" content="width=device-width, initial-scale=1";
             meta name="color-scheme" content="light dark";
             title { @if !title.is_empty() { (title) " · " } "entraide" }
@@ -103,7 +119,7 @@ pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.code()) {
-            (head(lang, headline))
+            (head(lang, headline, None))
             body {
                 header.top { a.brand href="/" { "entraide" } }
                 main {

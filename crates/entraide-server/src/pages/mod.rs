@@ -16,6 +16,7 @@ mod layout;
 mod me;
 mod responder;
 mod shelter;
+mod trends;
 
 use crate::auth::{Caller, MaybeCaller, cookie};
 use crate::error::AppError;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/crises/{id}/safety/reject", post(crisis::reject))
         .route("/crises/{id}/safety/{handle}", post(crisis::mark_on_behalf))
         .route("/crises/{id}/ask/{handle}", post(crisis::ask))
+        .route("/trends", get(trends::page))
         .fallback(not_found)
         .layer(middleware::from_fn(finish))
         // After the layer: assets are cached for a year and need none of the page headers.
