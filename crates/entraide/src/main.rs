@@ -3,6 +3,7 @@
 
 mod bench;
 mod hashtags;
+mod pfif;
 mod settings;
 
 use anyhow::Context;
@@ -49,6 +50,18 @@ enum Command {
     /// Measure the performance targets on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Exchange missing-person records with other registries (PFIF).
+    #[command(subcommand)]
+    Pfif(PfifCommand),
+}
+
+#[derive(Subcommand)]
+enum PfifCommand {
+    /// Import PFIF 1.1-1.4 XML or Person Finder CSV, streaming: bad records are reported and
+    /// skipped, the good ones kept; of two versions of a record the newest source_date wins.
+    Import(pfif::ImportArgs),
+    /// Export the registry as PFIF 1.4 XML (expired records as placeholders).
+    Export(pfif::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -99,6 +112,14 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Hashtags { json } => hashtags::run(json),
+        Command::Pfif(PfifCommand::Import(args)) => {
+            init_logs("text");
+            runtime.block_on(pfif::import(args))
+        }
+        Command::Pfif(PfifCommand::Export(args)) => {
+            init_logs("text");
+            runtime.block_on(pfif::export(args))
+        }
         Command::Bench(BenchCommand::Safety(args)) => runtime.block_on(bench::safety::run(args)),
         Command::Admin(AdminCommand::Create {
             handle,

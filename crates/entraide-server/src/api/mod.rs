@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
 fn missing_router() -> Router<AppState> {
     Router::new()
         .route("/missing", post(missing::create))
+        .route("/pfif", post(missing::import_pfif))
         .route("/missing/search", get(missing::search))
         .route("/missing/{id}", get(missing::get))
         .route("/missing/{id}/notes", post(missing::add_note))
