@@ -20,8 +20,9 @@
 //! filed under itself with one or two letters deleted; a query word meets its neighbours at a
 //! shared deletion), then confirmed by the bounded distance.
 //!
-//! Search reads posting lists (word → records) one expansion at a time, cheapest-for-progress
-//! first, scores each new record completely from its own words, and stops as soon as the
+//! Search reads posting lists (word → records) one expansion at a time, best first, from the
+//! query word with the fewest postings left, scores each new record completely from its own
+//! words, and stops as soon as the
 //! `limit`-th best score is at least what any record not yet seen could reach (the sum of the
 //! best expansions still unread, over the number of query words). A common name therefore costs
 //! a few hundred postings, not the tens of thousands that carry it.
@@ -61,7 +62,70 @@ pub struct Hit<K> {
 
 struct Record<K> {
     key: K,
-    words: Box<[u32]>,
+    words: WordList,
+}
+
+/// A record's word ids, kept inside the record when there are few (nearly always), so that
+/// scoring a record reads one cache line rather than following a pointer.
+enum WordList {
+    Inline(u8, [u32; INLINE_WORDS]),
+    Spilled(Box<[u32]>),
+}
+
+const INLINE_WORDS: usize = 7;
+
+impl WordList {
+    fn new(words: Vec<u32>) -> Self {
+        if words.len() <= INLINE_WORDS {
+            let mut inline = [0; INLINE_WORDS];
+            inline[..words.len()].copy_from_slice(&words);
+            WordList::Inline(words.len() as u8, inline)
+        } else {
+            WordList::Spilled(words.into_boxed_slice())
+        }
+    }
+
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            WordList::Inline(len, words) => &words[..*len as usize],
+            WordList::Spilled(words) => words,
+        }
+    }
+}
+
+/// The records a search has already scored: a small hash set at first, a bit per slot once
+/// many are seen (a common name reads tens of thousands of postings in a million records).
+enum Seen {
+    Few(FxHashSet<u32>),
+    Many(Vec<u64>),
+}
+
+const FEW_SEEN: usize = 1024;
+
+impl Seen {
+    /// True if `slot` was not seen before.
+    fn insert(&mut self, slot: u32, slots: usize) -> bool {
+        match self {
+            Seen::Few(set) => {
+                let new = set.insert(slot);
+                if set.len() > FEW_SEEN {
+                    let mut bits = vec![0u64; slots.div_ceil(64)];
+                    for &seen in set.iter() {
+                        bits[seen as usize / 64] |= 1 << (seen % 64);
+                    }
+                    *self = Seen::Many(bits);
+                }
+                new
+            }
+            Seen::Many(bits) => {
+                let word = &mut bits[slot as usize / 64];
+                let mask = 1 << (slot % 64);
+                let new = *word & mask == 0;
+                *word |= mask;
+                new
+            }
+        }
+    }
 }
 
 /// An in-memory index of person names, keyed by record id. Cheap to update (a record's words
@@ -127,7 +191,7 @@ where
         }
         self.records[slot as usize] = Some(Record {
             key,
-            words: words.into_boxed_slice(),
+            words: WordList::new(words),
         });
         self.slot_of.insert(key, slot);
     }
@@ -140,7 +204,7 @@ where
         let record = self.records[slot as usize]
             .take()
             .expect("an indexed key has a record");
-        for &word in record.words.iter() {
+        for &word in record.words.as_slice() {
             let posting = &mut self.postings[word as usize];
             if let Some(at) = posting.iter().position(|&s| s == slot) {
                 posting.swap_remove(at);
@@ -158,10 +222,11 @@ where
         if limit == 0 || words.is_empty() {
             return Vec::new();
         }
-        let plan = Plan::new(&self.dictionary, &self.postings, &words);
+        let mut plan = Plan::new(&self.dictionary, &self.postings, &words);
         let query_words = words.len();
         let mut next_unit = vec![0usize; query_words];
-        let mut seen: FxHashSet<u32> = FxHashSet::default();
+        let mut seen = Seen::Few(FxHashSet::default());
+        let slots = self.records.len();
         // A min-heap of the best so far: (score bits, earlier first), so the top is the worst.
         let mut best: BinaryHeap<Reverse<(u32, Reverse<u32>, u32)>> = BinaryHeap::new();
         let mut found_order = 0u32;
@@ -187,13 +252,13 @@ where
             if worst_kept(&best).is_some_and(|worst| worst >= reachable - EPSILON) {
                 break;
             }
-            let Some(word_index) = plan.cheapest_progress(&next_unit) else {
+            let Some(word_index) = plan.cheapest_to_exhaust(&next_unit) else {
                 break;
             };
             let unit = plan.units[word_index][next_unit[word_index]];
             let posting = &self.postings[unit.word as usize];
             for (read, &slot) in posting.iter().enumerate() {
-                if seen.insert(slot) {
+                if seen.insert(slot, slots) {
                     let score = self.score(slot, &plan, query_words);
                     let entry = Reverse((score.to_bits(), Reverse(found_order), slot));
                     found_order += 1;
@@ -210,6 +275,7 @@ where
                     break 'units;
                 }
             }
+            plan.remaining[word_index] -= u64::from(unit.postings);
             next_unit[word_index] += 1;
         }
         let mut ranked: Vec<_> = best.into_iter().map(|Reverse(entry)| entry).collect();
@@ -226,13 +292,27 @@ where
             .collect()
     }
 
+    /// The score `search` gives the record `key` for `query` (0.0 if it matches no word), or
+    /// None if `key` is not indexed. For explaining a ranking, and for measuring: a record
+    /// missing from the first results with the same score as the last of them is tied with it.
+    pub fn score_of(&self, query: &str, key: K) -> Option<f32> {
+        let slot = *self.slot_of.get(&key)?;
+        let mut words = normalize::words(query, false);
+        words.truncate(MAX_QUERY_WORDS);
+        if words.is_empty() {
+            return Some(0.0);
+        }
+        let plan = Plan::new(&self.dictionary, &self.postings, &words);
+        Some(self.score(slot, &plan, words.len()).min(1.0))
+    }
+
     /// The mean, over the query words, of the best score each finds among the record's words.
     fn score(&self, slot: u32, plan: &Plan, query_words: usize) -> f32 {
         let record = self.records[slot as usize]
             .as_ref()
             .expect("a posting points at a live record");
         let mut best = [0f32; MAX_QUERY_WORDS];
-        for word in record.words.iter() {
+        for word in record.words.as_slice() {
             if let Some(row) = plan.scores.get(word) {
                 for (b, s) in best.iter_mut().zip(row).take(query_words) {
                     *b = b.max(*s);
@@ -266,7 +346,7 @@ struct Dictionary {
     /// By hash of a deletion variant (the word with up to `allowed_edits` letters deleted,
     /// itself included): the words that have it. A hash collision only adds a candidate that
     /// the distance check then rejects.
-    deletions: FxHashMap<u64, Vec<u32>>,
+    deletions: FxHashMap<u64, WordIds>,
     skeletons: FxHashMap<Box<str>, Vec<u32>>,
 }
 
@@ -280,13 +360,39 @@ impl Dictionary {
         self.text.push(word.into());
         self.sorted.insert(word.into(), id);
         for variant in deletion_variants(word.as_bytes(), distance::allowed_edits(word.len())) {
-            self.deletions.entry(variant).or_default().push(id);
+            self.deletions
+                .entry(variant)
+                .and_modify(|ids| ids.push(id))
+                .or_insert(WordIds::One(id));
         }
         self.skeletons
             .entry(normalize::skeleton(word).into())
             .or_default()
             .push(id);
         id
+    }
+}
+
+/// The words filed under one deletion variant: nearly always one, kept without an allocation
+/// (the deletion neighbourhood is most of the dictionary's memory).
+enum WordIds {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl WordIds {
+    fn push(&mut self, id: u32) {
+        match self {
+            WordIds::One(first) => *self = WordIds::Many(vec![*first, id]),
+            WordIds::Many(ids) => ids.push(id),
+        }
+    }
+
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            WordIds::One(id) => std::slice::from_ref(id),
+            WordIds::Many(ids) => ids,
+        }
     }
 }
 
@@ -343,12 +449,15 @@ struct Plan {
     scores: FxHashMap<u32, [f32; MAX_QUERY_WORDS]>,
     /// By query word: its expansions, best score first (fewest postings first among equals).
     units: Vec<Vec<Unit>>,
+    /// By query word: the postings of its expansions not read yet.
+    remaining: Vec<u64>,
 }
 
 impl Plan {
     fn new(dictionary: &Dictionary, postings: &[Vec<u32>], words: &[String]) -> Self {
         let mut scores: FxHashMap<u32, [f32; MAX_QUERY_WORDS]> = FxHashMap::default();
         let mut units = Vec::with_capacity(words.len());
+        let mut remaining = Vec::with_capacity(words.len());
         for (index, word) in words.iter().enumerate() {
             let expansions = expand(dictionary, word);
             let mut word_units: Vec<Unit> = expansions
@@ -371,25 +480,23 @@ impl Plan {
             for unit in &word_units {
                 scores.entry(unit.word).or_insert([0.0; MAX_QUERY_WORDS])[index] = unit.score;
             }
+            remaining.push(word_units.iter().map(|unit| u64::from(unit.postings)).sum());
             units.push(word_units);
         }
-        Self { scores, units }
+        Self {
+            scores,
+            units,
+            remaining,
+        }
     }
 
-    /// The query word whose next expansion lowers the reachable score most per posting read.
-    fn cheapest_progress(&self, next_unit: &[usize]) -> Option<usize> {
-        let mut choice: Option<(usize, f32)> = None;
-        for (index, units) in self.units.iter().enumerate() {
-            let Some(unit) = units.get(next_unit[index]) else {
-                continue;
-            };
-            let after = units.get(next_unit[index] + 1).map_or(0.0, |u| u.score);
-            let cost = unit.postings as f32 / (unit.score - after + 1e-3);
-            if choice.is_none_or(|(_, best)| cost < best) {
-                choice = Some((index, cost));
-            }
-        }
-        choice.map(|(index, _)| index)
+    /// The query word with the fewest postings left to read. A record that beats those
+    /// already found usually matches every query word, so the cheapest way to rule out the
+    /// rest is to read one word's expansions to the end: the word that costs least.
+    fn cheapest_to_exhaust(&self, next_unit: &[usize]) -> Option<usize> {
+        (0..self.units.len())
+            .filter(|&index| next_unit[index] < self.units[index].len())
+            .min_by_key(|&index| self.remaining[index])
     }
 }
 
@@ -412,7 +519,11 @@ fn expand(dictionary: &Dictionary, word: &str) -> FxHashMap<u32, f32> {
     if edits > 0 {
         let mut checked: FxHashSet<u32> = FxHashSet::default();
         for variant in deletion_variants(word.as_bytes(), edits) {
-            for &id in dictionary.deletions.get(&variant).into_iter().flatten() {
+            let ids = dictionary
+                .deletions
+                .get(&variant)
+                .map_or(&[][..], WordIds::as_slice);
+            for &id in ids {
                 if !checked.insert(id) {
                     continue;
                 }

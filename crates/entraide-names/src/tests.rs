@@ -255,3 +255,21 @@ fn early_stop_returns_the_same_top_as_reading_everything() {
     let hits = index.search("Marie Zygmuntowic", 3);
     assert_eq!(hits[0].key, 5000);
 }
+
+#[test]
+fn score_of_agrees_with_search() {
+    let index = sample();
+    for query in [
+        "Marie Dupnot",
+        "Mar Dup",
+        "Мария Иванова",
+        "Bob Smith",
+        "Dupond",
+    ] {
+        for hit in index.search(query, 10) {
+            assert_eq!(index.score_of(query, hit.key), Some(hit.score), "{query}");
+        }
+    }
+    assert_eq!(index.score_of("Marie Dupont", 7), Some(0.0));
+    assert_eq!(index.score_of("Marie Dupont", 1000), None);
+}
