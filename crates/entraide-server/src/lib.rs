@@ -17,7 +17,7 @@ pub mod state;
 
 pub use config::ServerConfig;
 pub use ops::accounts::LoggedIn;
-pub use ops::pfif::ImportSummary;
+pub use ops::pfif::{IMPORT_BATCH, ImportSummary};
 pub use state::AppState;
 
 use axum::Router;

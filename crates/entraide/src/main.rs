@@ -68,6 +68,9 @@ enum PfifCommand {
 enum BenchCommand {
     /// Durable safety marks per second over HTTP, with p50/p99 latency, on SQLite or PostgreSQL.
     Safety(bench::safety::SafetyBench),
+    /// The missing-persons registry: import rate, search latency p50/p99 and recall@10 on
+    /// generated records (1,000,000 by default), on SQLite or PostgreSQL.
+    Missing(bench::missing::MissingBench),
 }
 
 #[derive(Subcommand)]
@@ -121,6 +124,7 @@ fn main() -> anyhow::Result<()> {
             runtime.block_on(pfif::export(args))
         }
         Command::Bench(BenchCommand::Safety(args)) => runtime.block_on(bench::safety::run(args)),
+        Command::Bench(BenchCommand::Missing(args)) => runtime.block_on(bench::missing::run(args)),
         Command::Admin(AdminCommand::Create {
             handle,
             password_file,

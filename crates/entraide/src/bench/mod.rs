@@ -2,6 +2,7 @@
 //! are commands, not tests: timings depend on the machine, so CI builds them and people run
 //! them (README gives the figures and the commands).
 
+pub mod missing;
 pub mod safety;
 
 use hdrhistogram::Histogram;
