@@ -76,6 +76,13 @@ pub enum Event {
         text: Option<String>,
         at: Timestamp,
     },
+    /// You were near where a missing person was last seen, around then: did you see them?
+    WitnessCall {
+        record_id: MissingId,
+        full_name: String,
+        place: Option<String>,
+        last_seen_at: Timestamp,
+    },
 }
 
 impl Event {
@@ -92,6 +99,7 @@ impl Event {
             Event::ContactRequest { .. } => "contact_request",
             Event::ContactAccepted { .. } => "contact_accepted",
             Event::MissingNote { .. } => "missing_note",
+            Event::WitnessCall { .. } => "witness_call",
         }
     }
 }

@@ -407,3 +407,13 @@ pub async fn import_pfif(
     };
     Ok(Json(json!(summary)))
 }
+
+pub async fn call_witnesses(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    let id = parse_id(&id, "missing-person record")?;
+    let asked = state.call_witnesses(&caller.account, id).await?;
+    Ok(Json(json!({"asked": asked})))
+}

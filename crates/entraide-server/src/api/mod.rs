@@ -67,6 +67,7 @@ fn missing_router() -> Router<AppState> {
         )
         .route("/missing/{id}/deletion", post(missing::request_deletion))
         .route("/missing/{id}/claim", post(missing::claim))
+        .route("/missing/{id}/witness-call", post(missing::call_witnesses))
         .route("/missing/{id}/person", post(missing::link_person))
         .route("/missing/notes/{note}/flag", post(missing::flag_note))
         .route("/missing/notes/{note}/hide", post(missing::hide_note))
