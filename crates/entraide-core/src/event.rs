@@ -91,6 +91,13 @@ pub enum Event {
         text: Option<String>,
         at: Timestamp,
     },
+    /// You were near where a missing person was last seen, around then: did you see them?
+    WitnessCall {
+        record_id: MissingId,
+        full_name: String,
+        place: Option<String>,
+        last_seen_at: Timestamp,
+    },
 }
 
 impl Event {
@@ -109,6 +116,7 @@ impl Event {
             Event::ShelterRequested { .. } => "shelter_requested",
             Event::ShelterRequestChanged { .. } => "shelter_request_changed",
             Event::MissingNote { .. } => "missing_note",
+            Event::WitnessCall { .. } => "witness_call",
         }
     }
 }

@@ -18,7 +18,7 @@ pub mod trends;
 
 pub use config::ServerConfig;
 pub use ops::accounts::LoggedIn;
-pub use ops::pfif::ImportSummary;
+pub use ops::pfif::{IMPORT_BATCH, ImportSummary};
 pub use state::AppState;
 
 use axum::Router;

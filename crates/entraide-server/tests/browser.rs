@@ -477,3 +477,123 @@ async fn a_guest_finds_a_door_asks_and_sees_the_address_once_accepted() {
         panic!("{e:?}");
     }
 }
+
+/// Missing persons (issue 4): a sister reports Hélène missing, a witness adds a note, and a
+/// cousin finds the record with a misspelt name and reads the note, all on the pages.
+async fn missing_scenario(
+    base: &str,
+    sister: &Browser,
+    witness: &Browser,
+    cousin: &Browser,
+) -> Result<()> {
+    sign_up(sister, base, "sister", "Claire Dupont").await?;
+    sister.goto(&format!("{base}/missing/report")).await?;
+    fill(sister, "#full_name", "Hélène Dupont").await?;
+    fill(sister, "#age", "34").await?;
+    fill(
+        sister,
+        "#last_seen_place",
+        "Café Bonne Bière, rue du Faubourg du Temple",
+    )
+    .await?;
+    fill(sister, "#reporter_phone", "+33 6 12 34 56 78").await?;
+    click(sister, "#report-button").await?;
+    wait_for(sister, "#full-name").await?;
+    let record_url = sister.current_url().await?.to_string();
+
+    sign_up(witness, base, "witness", "Karim").await?;
+    witness
+        .goto(&format!("{base}/missing?q=Helene+Dupont"))
+        .await?;
+    wait_for(witness, "#results a").await?.click().await?;
+    wait_for(witness, "#note-form").await?;
+    fill(
+        witness,
+        "#text",
+        "Je l'ai vue partir vers République vers 21h40.",
+    )
+    .await?;
+    witness
+        .find(Locator::Css("#status option[value=believed_alive]"))
+        .await?
+        .click()
+        .await?;
+    click(witness, "#anonymous").await?;
+    click(witness, "#add-note-button").await?;
+    wait_for(witness, ".note .note-text").await?;
+
+    // The cousin, not even signed in, types the name wrong and in the wrong order.
+    cousin.goto(&format!("{base}/missing")).await?;
+    fill(cousin, "#q", "Dupond Helen").await?;
+    click(cousin, "#missing-search button[type=submit]").await?;
+    let first = wait_for(cousin, "#results li a").await?;
+    if first.text().await? != "Hélène Dupont" {
+        bail!("the first result is {:?}", first.text().await?);
+    }
+    first.click().await?;
+    let note = wait_for(cousin, ".note .note-text").await?.text().await?;
+    if !note.contains("République") {
+        bail!("the cousin reads {note:?}");
+    }
+    let status = wait_for(cousin, "#record-status").await?;
+    if status.attr("data-status").await?.as_deref() != Some("believed_alive") {
+        bail!("the record's status is not the note's");
+    }
+    let page = cousin.source().await?;
+    if page.contains("Karim") || page.contains("+33 6 12") {
+        bail!("the anonymous witness or the reporter's phone is shown to the public");
+    }
+    if cousin.current_url().await?.to_string() != record_url {
+        bail!("the cousin did not reach the record the sister made");
+    }
+    println!(
+        "screenshot: {}",
+        screenshot(cousin, "missing-record").await?.display()
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relative_finds_a_misspelt_name_and_reads_the_witness() {
+    if std::env::var("ENTRAIDE_BROWSER_TESTS").as_deref() != Ok("1") {
+        println!(
+            "skipped: set ENTRAIDE_BROWSER_TESTS=1 (needs chromium and chromedriver) to run the browser tests"
+        );
+        return;
+    }
+    let server = common::spawn().await;
+    let driver = Chromedriver::start().unwrap();
+    let profiles: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut browsers = Vec::new();
+    let mut outcome = Ok(());
+    for profile in &profiles {
+        match open_browser(&driver, profile.path()).await {
+            Ok(browser) => browsers.push(browser),
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    if let [sister, witness, cousin] = &browsers[..] {
+        outcome = missing_scenario(&server.url, sister, witness, cousin).await;
+    }
+    if outcome.is_err() {
+        for (browser, name) in
+            browsers
+                .iter()
+                .zip(["failed-sister", "failed-witness", "failed-cousin"])
+        {
+            if let Ok(path) = screenshot(browser, name).await {
+                println!("screenshot: {}", path.display());
+            }
+        }
+    }
+    for browser in browsers {
+        let _ = browser.close().await;
+    }
+    drop(driver);
+    if let Err(e) = outcome {
+        panic!("{e:?}");
+    }
+}

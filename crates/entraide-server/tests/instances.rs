@@ -177,3 +177,57 @@ async fn instances_share_live_events_and_forget_together() {
     drop((a, b));
     database.drop().await.unwrap();
 }
+
+/// A missing-person record reported through one instance is found by name through the
+/// other at once, and leaves both searches once deleted: each instance's name index hears
+/// of the other's changes over NATS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_reported_on_one_instance_is_found_on_the_other() {
+    let Some(env) = environment() else { return };
+    let database = ScratchDatabase::create(&env.postgres, "entraide_test")
+        .await
+        .unwrap();
+    let (a, b) = two_instances(&env, &database).await;
+    let sister = Client::sign_up(&a, "sister").await;
+    let r = sister
+        .post("/api/v1/missing", json!({"full_name": "Hélène Dupont"}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_string();
+
+    let searcher = Client::anonymous(&b);
+    let found_on_b = |expected: bool| {
+        let searcher = searcher.clone();
+        async move {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+            loop {
+                let r = searcher
+                    .get("/api/v1/missing/search?q=Helene%20Dupond")
+                    .await;
+                let found = r.body["results"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|hit| hit["full_name"] == "Hélène Dupont");
+                if found == expected || tokio::time::Instant::now() > deadline {
+                    return found;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    assert!(
+        found_on_b(true).await,
+        "instance B never indexed the record"
+    );
+    let r = sister
+        .post(&format!("/api/v1/missing/{id}/deletion"), json!({}))
+        .await;
+    assert_eq!(r.status, 204);
+    assert!(
+        !found_on_b(false).await,
+        "instance B still finds a deleted record"
+    );
+    drop((a, b));
+    database.drop().await.unwrap();
+}

@@ -528,3 +528,48 @@ async fn a_linked_person_marking_themselves_safe_is_seen_on_the_record() {
     assert_eq!(r.body["marked_safe_at"], Value::Null);
     assert_eq!(r.body["notes"], json!([]));
 }
+
+#[tokio::test]
+async fn a_call_for_witnesses_reaches_those_who_were_near_then() {
+    let server = spawn().await;
+    let sister = Client::sign_up(&server, "sister").await;
+    let near = Client::sign_up(&server, "near").await;
+    let far = Client::sign_up(&server, "far").await;
+    let stranger = Client::sign_up(&server, "stranger").await;
+    for (who, lat, lon) in [(&near, 48.8699, 2.3705), (&far, 48.8584, 2.2945)] {
+        let r = who
+            .put(
+                "/api/v1/me/location",
+                json!({"lat": lat, "lon": lon, "accuracy_m": 20}),
+            )
+            .await;
+        assert_eq!(r.status, 204, "{}", r.body);
+    }
+    let mut body = marie();
+    body["last_seen_at"] = json!(chrono::Utc::now());
+    let id = report(&sister, body).await;
+    let call = format!("/api/v1/missing/{id}/witness-call");
+    assert_eq!(stranger.post(&call, json!({})).await.status, 403);
+    let r = sister.post(&call, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["asked"], 1);
+    let inbox = near.get("/api/v1/me/inbox").await.body.to_string();
+    assert!(
+        inbox.contains("witness_call") && inbox.contains("Hélène Dupont"),
+        "{inbox}"
+    );
+    for other in [&far, &stranger, &sister] {
+        let inbox = other.get("/api/v1/me/inbox").await.body.to_string();
+        assert!(!inbox.contains("witness_call"), "{inbox}");
+    }
+    // Without coordinates and a time there is nothing to call on.
+    let vague = report(
+        &sister,
+        json!({"full_name": "Jean Martin", "last_seen_place": "Paris"}),
+    )
+    .await;
+    let r = sister
+        .post(&format!("/api/v1/missing/{vague}/witness-call"), json!({}))
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+}

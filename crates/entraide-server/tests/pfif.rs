@@ -246,3 +246,51 @@ async fn the_public_feeds_page_and_keep_private_details_out() {
     assert_eq!(status, 200);
     assert_eq!(Reader::new(notes.as_bytes()).count(), 0);
 }
+
+#[tokio::test]
+async fn responders_import_over_http_and_people_cannot() {
+    let server = spawn_with(ServerConfig {
+        max_body_bytes: 1 << 20,
+        ..test_config()
+    })
+    .await;
+    let path = shared_files()
+        .into_iter()
+        .find(|p| p.to_string_lossy().ends_with("test.pfif-1.4.xml"))
+        .unwrap();
+    let body = std::fs::read(&path).unwrap();
+    let http = reqwest::Client::new();
+    let post = |token: Option<String>| {
+        let mut req = http
+            .post(format!("{}/api/v1/pfif", server.url))
+            .header("content-type", "application/xml")
+            .body(body.clone());
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send()
+    };
+    let person = Client::sign_up(&server, "person").await;
+    assert_eq!(post(None).await.unwrap().status().as_u16(), 401);
+    assert_eq!(
+        post(person.token.clone()).await.unwrap().status().as_u16(),
+        403
+    );
+    assert!(server.state.store.missing_names().await.unwrap().is_empty());
+    let responder = Client::responder(&server, "medic").await;
+    let r = post(responder.token.clone()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let summary: serde_json::Value = r.json().await.unwrap();
+    // Each person and each note, nested or not, is one record added.
+    let expected: usize = read(&path)
+        .map(|r| match r {
+            Ok(Record::Person(p)) => 1 + p.notes.len(),
+            Ok(Record::Note(_)) => 1,
+            Err(_) => 0,
+        })
+        .sum();
+    assert_eq!(summary["added"], expected as u64, "{summary}");
+    let r = post(responder.token.clone()).await.unwrap();
+    let again: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(again["added"], 0, "{again}");
+}

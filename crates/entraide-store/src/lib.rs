@@ -313,6 +313,15 @@ pub trait Store: Send + Sync + 'static {
     async fn missing_feed(&self, window: FeedWindow) -> Result<Vec<MissingRecord>>;
     /// Notes by entry date (oldest first), the hidden ones left out: the note feed.
     async fn missing_note_feed(&self, window: FeedWindow) -> Result<Vec<MissingNote>>;
+    /// Every location reported in `bbox` between `from` and `to` (inclusive), from the
+    /// history people keep by sharing their location: candidates for a call for witnesses,
+    /// which the caller checks by distance.
+    async fn locations_between(
+        &self,
+        bbox: BBox,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(AccountId, Location)>>;
 }
 
 pub type DynStore = Arc<dyn Store>;

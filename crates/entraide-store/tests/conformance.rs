@@ -109,6 +109,7 @@ conformance! {
         expiry_and_deletion_leave_only_a_placeholder,
         an_import_keeps_the_newest_version,
         feeds_page_by_entry_date,
+        locations_are_found_by_box_and_time,
     }
 }
 

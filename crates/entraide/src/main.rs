@@ -3,6 +3,7 @@
 
 mod bench;
 mod hashtags;
+mod pfif;
 mod settings;
 mod trends;
 
@@ -57,6 +58,18 @@ enum Command {
     /// Measure the performance targets on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Exchange missing-person records with other registries (PFIF).
+    #[command(subcommand)]
+    Pfif(PfifCommand),
+}
+
+#[derive(Subcommand)]
+enum PfifCommand {
+    /// Import PFIF 1.1-1.4 XML or Person Finder CSV, streaming: bad records are reported and
+    /// skipped, the good ones kept; of two versions of a record the newest source_date wins.
+    Import(pfif::ImportArgs),
+    /// Export the registry as PFIF 1.4 XML (expired records as placeholders).
+    Export(pfif::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -69,6 +82,9 @@ enum BenchCommand {
     /// Nearest open doors for a party among a million offers: the in-memory index, p50/p99,
     /// and the same searches on PostGIS (KNN over a GiST index) for the ratio.
     Shelter(bench::shelter::ShelterBench),
+    /// The missing-persons registry: import rate, search latency p50/p99 and recall@10 on
+    /// generated records (1,000,000 by default), on SQLite or PostgreSQL.
+    Missing(bench::missing::MissingBench),
 }
 
 #[derive(Subcommand)]
@@ -116,9 +132,18 @@ fn main() -> anyhow::Result<()> {
         Command::Simulate(args) => trends::simulate(args),
         Command::Ingest(args) => trends::ingest(args),
         Command::Trends(args) => trends::trends(args),
+        Command::Pfif(PfifCommand::Import(args)) => {
+            init_logs("text");
+            runtime.block_on(pfif::import(args))
+        }
+        Command::Pfif(PfifCommand::Export(args)) => {
+            init_logs("text");
+            runtime.block_on(pfif::export(args))
+        }
         Command::Bench(BenchCommand::Safety(args)) => runtime.block_on(bench::safety::run(args)),
         Command::Bench(BenchCommand::Trends(args)) => bench::trends::run(args),
         Command::Bench(BenchCommand::Shelter(args)) => runtime.block_on(bench::shelter::run(args)),
+        Command::Bench(BenchCommand::Missing(args)) => runtime.block_on(bench::missing::run(args)),
         Command::Admin(AdminCommand::Create {
             handle,
             password_file,

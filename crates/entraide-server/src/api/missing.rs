@@ -381,3 +381,39 @@ pub async fn link_person(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A PFIF document (XML, or Person Finder's CSV sent as text/csv) from a responder: the
+/// good records are kept, the bad ones reported. Retrying is harmless: records keep their
+/// PFIF ids, so a second import changes nothing.
+pub async fn import_pfif(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<Json<Value>> {
+    caller.require_responder()?;
+    let is_csv = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
+    let summary = if is_csv {
+        let reader = entraide_pfif::CsvReader::new(&body[..])
+            .authorized_domain(state.config.pfif_domain.clone());
+        state.import_pfif(reader, |_| {}).await?
+    } else {
+        state
+            .import_pfif(entraide_pfif::Reader::new(&body[..]), |_| {})
+            .await?
+    };
+    Ok(Json(json!(summary)))
+}
+
+pub async fn call_witnesses(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<Value>> {
+    let id = parse_id(&id, "missing-person record")?;
+    let asked = state.call_witnesses(&caller.account, id).await?;
+    Ok(Json(json!({"asked": asked})))
+}

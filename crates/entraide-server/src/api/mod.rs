@@ -58,6 +58,7 @@ pub fn router() -> Router<AppState> {
 fn missing_router() -> Router<AppState> {
     Router::new()
         .route("/missing", post(missing::create))
+        .route("/pfif", post(missing::import_pfif))
         .route("/missing/search", get(missing::search))
         .route("/missing/{id}", get(missing::get))
         .route("/missing/{id}/notes", post(missing::add_note))
@@ -72,6 +73,7 @@ fn missing_router() -> Router<AppState> {
         )
         .route("/missing/{id}/deletion", post(missing::request_deletion))
         .route("/missing/{id}/claim", post(missing::claim))
+        .route("/missing/{id}/witness-call", post(missing::call_witnesses))
         .route("/missing/{id}/person", post(missing::link_person))
         .route("/missing/notes/{note}/flag", post(missing::flag_note))
         .route("/missing/notes/{note}/hide", post(missing::hide_note))

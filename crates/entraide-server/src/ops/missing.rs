@@ -11,6 +11,11 @@ use entraide_core::{
 use entraide_names::Hit;
 use entraide_store::{Account, MissingNote, MissingRecord, NoteVisibility, StoreError};
 
+/// How far from the last-seen place, and how long before or after the last-seen time, a
+/// reported location makes someone a possible witness.
+pub const WITNESS_RADIUS_M: f64 = 500.0;
+pub const WITNESS_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(2);
+
 /// The longest search result list one request may ask for.
 pub const MAX_SEARCH_RESULTS: usize = 100;
 
@@ -418,5 +423,54 @@ impl AppState {
             self.write_missing_note(note, Some(person.id)).await?;
         }
         Ok(())
+    }
+
+    /// A call for witnesses: the people whose location history (locations they chose to
+    /// share) puts them within `WITNESS_RADIUS_M` of the last-seen place within
+    /// `WITNESS_WINDOW` of the last-seen time are asked, live and in their inbox. The
+    /// reporter or a responder calls it; who was asked is never shown, only how many.
+    pub async fn call_witnesses(&self, me: &Account, id: MissingId) -> AppResult<usize> {
+        let record = self.live_missing(id).await?;
+        if !me.role.is_responder() && record.reporter_account != Some(me.id) {
+            return Err(AppError::forbidden(
+                "only the reporter or a responder may call for witnesses",
+            ));
+        }
+        let (Some(point), Some(at)) = (record.last_seen.point, record.last_seen.at) else {
+            return Err(entraide_core::Invalid::new(
+                "last_seen",
+                "a call for witnesses needs where (coordinates) and when the person was last seen",
+            )
+            .into());
+        };
+        let area = entraide_geo::Zone::Circle {
+            center: point,
+            radius_m: WITNESS_RADIUS_M,
+        };
+        let mut witnesses: Vec<AccountId> = self
+            .store
+            .locations_between(area.bbox(), at - WITNESS_WINDOW, at + WITNESS_WINDOW)
+            .await?
+            .into_iter()
+            .filter(|(account, location)| {
+                area.contains(location.point)
+                    && Some(*account) != record.reporter_account
+                    && Some(*account) != record.linked_account
+            })
+            .map(|(account, _)| account)
+            .collect();
+        witnesses.sort();
+        witnesses.dedup();
+        self.tell(
+            &witnesses,
+            Event::WitnessCall {
+                record_id: id,
+                full_name: record.person.full_name,
+                place: record.last_seen.place,
+                last_seen_at: at,
+            },
+        )
+        .await?;
+        Ok(witnesses.len())
     }
 }

@@ -38,6 +38,7 @@ pub fn page_refreshing(
                 header.top {
                     a.brand href="/" { "entraide" }
                     nav {
+                        a href="/missing" { (lang.t("nav.missing")) }
                         @if let Some(caller) = caller {
                             a href="/contacts" { (lang.t("nav.contacts")) }
                             a href="/me" { (lang.t("nav.me")) }

@@ -308,5 +308,12 @@ fn event_line(ctx: &Ctx, event: &Event) -> Markup {
         } => html! {
             a href={ "/missing/" (record_id) } { (ctx.tf("event.missing_note", &[("name", full_name)])) }
         },
+        Event::WitnessCall {
+            record_id,
+            full_name,
+            ..
+        } => html! {
+            a href={ "/missing/" (record_id) } { (ctx.tf("event.witness_call", &[("name", full_name)])) }
+        },
     }
 }

@@ -14,6 +14,7 @@ mod crisis;
 mod i18n;
 mod layout;
 mod me;
+mod missing;
 mod responder;
 mod shelter;
 mod trends;
@@ -64,6 +65,13 @@ pub fn router() -> Router<AppState> {
         .route("/crises/{id}/safety/{handle}", post(crisis::mark_on_behalf))
         .route("/crises/{id}/ask/{handle}", post(crisis::ask))
         .route("/trends", get(trends::page))
+        .route("/missing", get(missing::search))
+        .route(
+            "/missing/report",
+            get(missing::report_page).post(missing::report),
+        )
+        .route("/missing/{id}", get(missing::record))
+        .route("/missing/{id}/notes", post(missing::add_note))
         .fallback(not_found)
         .layer(middleware::from_fn(finish))
         // After the layer: assets are cached for a year and need none of the page headers.

@@ -640,3 +640,26 @@ pub(super) async fn note_feed(
     .map(note)
     .collect()
 }
+
+pub(super) async fn locations_between(
+    c: &impl GenericClient,
+    b: entraide_geo::BBox,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<(AccountId, entraide_core::Location)>> {
+    cached::query(
+        c,
+        "SELECT account_id, lat, lon, accuracy_m, at FROM locations
+         WHERE at BETWEEN $5 AND $6 AND lat BETWEEN $1 AND $3 AND lon BETWEEN $2 AND $4
+         ORDER BY at",
+        &[&b.min_lat, &b.min_lon, &b.max_lat, &b.max_lon, &from, &to],
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        let location = rows::location(row)?
+            .ok_or_else(|| StoreError::Backend("a location row without a location".into()))?;
+        Ok((AccountId(row.try_get("account_id")?), location))
+    })
+    .collect()
+}

@@ -1192,6 +1192,15 @@ impl Store for PostgresStore {
     async fn missing_note_feed(&self, window: FeedWindow) -> Result<Vec<MissingNote>> {
         missing::note_feed(&self.client().await?, window).await
     }
+
+    async fn locations_between(
+        &self,
+        bbox: BBox,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(AccountId, Location)>> {
+        missing::locations_between(&self.client().await?, bbox, from, to).await
+    }
 }
 
 /// Both rows of a pair become mutual, as of `at`.

@@ -1,6 +1,8 @@
 //! The missing-persons registry (issue 4).
 
-use super::convert::{Micros, Parsed, Violation, account_id, corrupt, missing_is, time, violation};
+use super::convert::{
+    Micros, Parsed, Violation, account_id, corrupt, location, missing_is, time, violation,
+};
 use crate::{
     FeedWindow, ImportItem, ImportOutcome, MissingNote, MissingRecord, NoteVisibility, Result,
     StoreError,
@@ -490,5 +492,30 @@ pub(super) fn note_feed(conn: &Connection, window: FeedWindow) -> Result<Vec<Mis
          ORDER BY n.entry_date, n.id LIMIT ?2 OFFSET ?3"
     ))?;
     let rows = stmt.query_map(window_params(window), note)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn locations_between(
+    conn: &Connection,
+    b: entraide_geo::BBox,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<(AccountId, entraide_core::Location)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id, lat, lon, accuracy_m, at FROM locations
+         WHERE at BETWEEN ?5 AND ?6 AND lat BETWEEN ?1 AND ?3 AND lon BETWEEN ?2 AND ?4
+         ORDER BY at",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            b.min_lat,
+            b.min_lon,
+            b.max_lat,
+            b.max_lon,
+            Micros(from),
+            Micros(to)
+        ],
+        |r| Ok((account_id(r, 0)?, location(r, 1)?)),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

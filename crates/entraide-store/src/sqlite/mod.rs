@@ -619,4 +619,14 @@ impl Store for SqliteStore {
     async fn missing_note_feed(&self, window: FeedWindow) -> Result<Vec<MissingNote>> {
         self.read(move |c| missing::note_feed(c, window)).await
     }
+
+    async fn locations_between(
+        &self,
+        bbox: BBox,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(AccountId, Location)>> {
+        self.read(move |c| missing::locations_between(c, bbox, from, to))
+            .await
+    }
 }

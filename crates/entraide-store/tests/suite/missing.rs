@@ -490,3 +490,42 @@ pub async fn feeds_page_by_entry_date(store: DynStore) {
     let about: Vec<MissingId> = notes.iter().map(|n| n.record).collect();
     assert_eq!(about, [records[3].id, records[4].id]);
 }
+
+pub async fn locations_are_found_by_box_and_time(store: DynStore) {
+    let t = now();
+    let (near, late, far) = (
+        person(&store, "near", "Near").await,
+        person(&store, "late", "Late").await,
+        person(&store, "far", "Far").await,
+    );
+    store
+        .record_location(near.id, super::at(48.8696, 2.3700, 20.0, t))
+        .await
+        .unwrap();
+    store
+        .record_location(late.id, super::at(48.8697, 2.3701, 20.0, t + secs(7200)))
+        .await
+        .unwrap();
+    store
+        .record_location(far.id, super::at(43.2965, 5.3698, 20.0, t))
+        .await
+        .unwrap();
+    let bbox = entraide_geo::BBox {
+        min_lon: 2.36,
+        min_lat: 48.86,
+        max_lon: 2.38,
+        max_lat: 48.88,
+    };
+    let found = store
+        .locations_between(bbox, t - secs(3600), t + secs(3600))
+        .await
+        .unwrap();
+    let who: Vec<AccountId> = found.iter().map(|(a, _)| *a).collect();
+    assert_eq!(who, [near.id]);
+    assert_eq!(found[0].1.at, t);
+    let inclusive = store
+        .locations_between(bbox, t, t + secs(7200))
+        .await
+        .unwrap();
+    assert_eq!(inclusive.len(), 2);
+}

@@ -5,6 +5,7 @@
 // Wired into `entraide bench missing` by the missing-persons registry's branch.
 #[allow(dead_code)]
 pub mod missing_search;
+pub mod missing;
 pub mod safety;
 pub mod shelter;
 pub mod trends;
