@@ -3,9 +3,9 @@
 //! them (README gives the figures and the commands).
 
 // Wired into `entraide bench missing` by the missing-persons registry's branch.
+pub mod missing;
 #[allow(dead_code)]
 pub mod missing_search;
-pub mod missing;
 pub mod safety;
 pub mod shelter;
 pub mod trends;
