@@ -156,6 +156,56 @@ async fn screenshot(browser: &Browser, name: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// Browser tests run only when asked for: they need chromium and chromedriver.
+fn enabled() -> bool {
+    let enabled = std::env::var("ENTRAIDE_BROWSER_TESTS").as_deref() == Ok("1");
+    if !enabled {
+        println!(
+            "skipped: set ENTRAIDE_BROWSER_TESTS=1 (needs chromium and chromedriver) to run the browser tests"
+        );
+    }
+    enabled
+}
+
+/// Opens one headless browser per person, each with a profile of its own, runs the
+/// scenario, and closes them all whatever happened, so none outlives the test. On failure
+/// it saves what each person saw, for whoever reads the failure.
+async fn with_browsers(people: &[&str], scenario: impl AsyncFnOnce(&[Browser]) -> Result<()>) {
+    let driver = Chromedriver::start().unwrap();
+    let profiles: Vec<_> = people
+        .iter()
+        .map(|_| tempfile::tempdir().unwrap())
+        .collect();
+    let mut browsers = Vec::new();
+    let mut outcome = Ok(());
+    for profile in &profiles {
+        match open_browser(&driver, profile.path()).await {
+            Ok(browser) => browsers.push(browser),
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    if outcome.is_ok() {
+        outcome = scenario(&browsers).await;
+    }
+    if outcome.is_err() {
+        for (browser, person) in browsers.iter().zip(people) {
+            if let Ok(path) = screenshot(browser, &format!("failed-{person}")).await {
+                println!("screenshot: {}", path.display());
+            }
+        }
+    }
+    for browser in browsers {
+        let _ = browser.close().await;
+    }
+    drop(driver);
+    if let Err(e) = outcome {
+        panic!("{e:?}");
+    }
+}
+
 async fn scenario(base: &str, alice: &Browser, bob: &Browser, responder: &Browser) -> Result<()> {
     sign_up(alice, base, "alice", "Alice Martin").await?;
     sign_up(bob, base, "bob", "Bob Durand").await?;
@@ -285,10 +335,7 @@ async fn scenario(base: &str, alice: &Browser, bob: &Browser, responder: &Browse
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contact_sees_a_safe_mark_appear_live() {
-    if std::env::var("ENTRAIDE_BROWSER_TESTS").as_deref() != Ok("1") {
-        println!(
-            "skipped: set ENTRAIDE_BROWSER_TESTS=1 (needs chromium and chromedriver) to run the browser tests"
-        );
+    if !enabled() {
         return;
     }
     let server = common::spawn().await;
@@ -302,42 +349,13 @@ async fn a_contact_sees_a_safe_mark_appear_live() {
         )
         .await
         .unwrap();
-    let driver = Chromedriver::start().unwrap();
-    let profiles: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    // Each browser is closed at the end whatever happened, so none outlives the test.
-    let mut browsers = Vec::new();
-    let mut outcome = Ok(());
-    for profile in &profiles {
-        match open_browser(&driver, profile.path()).await {
-            Ok(browser) => browsers.push(browser),
-            Err(e) => {
-                outcome = Err(e);
-                break;
-            }
-        }
-    }
-    if let [alice, bob, responder] = &browsers[..] {
-        outcome = scenario(&server.url, alice, bob, responder).await;
-    }
-    if outcome.is_err() {
-        // What each person saw when it failed, for whoever reads the failure.
-        for (browser, name) in
-            browsers
-                .iter()
-                .zip(["failed-alice", "failed-bob", "failed-responder"])
-        {
-            if let Ok(path) = screenshot(browser, name).await {
-                println!("screenshot: {}", path.display());
-            }
-        }
-    }
-    for browser in browsers {
-        let _ = browser.close().await;
-    }
-    drop(driver);
-    if let Err(e) = outcome {
-        panic!("{e:?}");
-    }
+    with_browsers(&["alice", "bob", "responder"], async |browsers| {
+        let [alice, bob, responder] = browsers else {
+            unreachable!("one browser per person")
+        };
+        scenario(&server.url, alice, bob, responder).await
+    })
+    .await;
 }
 
 const HOST_ADDRESS: &str = "50 boulevard Voltaire, 75011 Paris";
@@ -429,10 +447,7 @@ async fn shelter_scenario(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_guest_finds_a_door_asks_and_sees_the_address_once_accepted() {
-    if std::env::var("ENTRAIDE_BROWSER_TESTS").as_deref() != Ok("1") {
-        println!(
-            "skipped: set ENTRAIDE_BROWSER_TESTS=1 (needs chromium and chromedriver) to run the browser tests"
-        );
+    if !enabled() {
         return;
     }
     let server = common::spawn().await;
@@ -446,36 +461,13 @@ async fn a_guest_finds_a_door_asks_and_sees_the_address_once_accepted() {
         )
         .await
         .unwrap();
-    let driver = Chromedriver::start().unwrap();
-    let profiles: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
-    let mut browsers = Vec::new();
-    let mut outcome = Ok(());
-    for profile in &profiles {
-        match open_browser(&driver, profile.path()).await {
-            Ok(browser) => browsers.push(browser),
-            Err(e) => {
-                outcome = Err(e);
-                break;
-            }
-        }
-    }
-    if let [host, guest] = &browsers[..] {
-        outcome = shelter_scenario(&server, host, guest).await;
-    }
-    if outcome.is_err() {
-        for (browser, name) in browsers.iter().zip(["failed-host", "failed-guest"]) {
-            if let Ok(path) = screenshot(browser, name).await {
-                println!("screenshot: {}", path.display());
-            }
-        }
-    }
-    for browser in browsers {
-        let _ = browser.close().await;
-    }
-    drop(driver);
-    if let Err(e) = outcome {
-        panic!("{e:?}");
-    }
+    with_browsers(&["host", "guest"], async |browsers| {
+        let [host, guest] = browsers else {
+            unreachable!("one browser per person")
+        };
+        shelter_scenario(&server, host, guest).await
+    })
+    .await;
 }
 
 /// Missing persons (issue 4): a sister reports Hélène missing, a witness adds a note, and a
@@ -555,45 +547,15 @@ async fn missing_scenario(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relative_finds_a_misspelt_name_and_reads_the_witness() {
-    if std::env::var("ENTRAIDE_BROWSER_TESTS").as_deref() != Ok("1") {
-        println!(
-            "skipped: set ENTRAIDE_BROWSER_TESTS=1 (needs chromium and chromedriver) to run the browser tests"
-        );
+    if !enabled() {
         return;
     }
     let server = common::spawn().await;
-    let driver = Chromedriver::start().unwrap();
-    let profiles: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let mut browsers = Vec::new();
-    let mut outcome = Ok(());
-    for profile in &profiles {
-        match open_browser(&driver, profile.path()).await {
-            Ok(browser) => browsers.push(browser),
-            Err(e) => {
-                outcome = Err(e);
-                break;
-            }
-        }
-    }
-    if let [sister, witness, cousin] = &browsers[..] {
-        outcome = missing_scenario(&server.url, sister, witness, cousin).await;
-    }
-    if outcome.is_err() {
-        for (browser, name) in
-            browsers
-                .iter()
-                .zip(["failed-sister", "failed-witness", "failed-cousin"])
-        {
-            if let Ok(path) = screenshot(browser, name).await {
-                println!("screenshot: {}", path.display());
-            }
-        }
-    }
-    for browser in browsers {
-        let _ = browser.close().await;
-    }
-    drop(driver);
-    if let Err(e) = outcome {
-        panic!("{e:?}");
-    }
+    with_browsers(&["sister", "witness", "cousin"], async |browsers| {
+        let [sister, witness, cousin] = browsers else {
+            unreachable!("one browser per person")
+        };
+        missing_scenario(&server.url, sister, witness, cousin).await
+    })
+    .await;
 }
