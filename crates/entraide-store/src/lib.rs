@@ -172,6 +172,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Deletes expired sessions and idempotency records older than `before`.
     async fn purge(&self, now: Timestamp, idempotency_before: Timestamp) -> Result<()>;
+
+    // --- trends: a crisis proposed from a burst of posts is told to responders ---
+
+    /// The accounts of every responder and admin, in id order.
+    async fn responder_ids(&self) -> Result<Vec<AccountId>>;
 }
 
 pub type DynStore = Arc<dyn Store>;

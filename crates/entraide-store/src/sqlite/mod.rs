@@ -385,4 +385,8 @@ impl Store for SqliteStore {
         })
         .await
     }
+
+    async fn responder_ids(&self) -> Result<Vec<AccountId>> {
+        self.read(accounts::responder_ids).await
+    }
 }

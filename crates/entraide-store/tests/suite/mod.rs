@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod inbox;
 pub mod places;
 pub mod safety;
+pub mod trends;
 pub mod writes;
 
 use chrono::SubsecRound;
