@@ -48,6 +48,12 @@ pub enum Event {
         by_handle: String,
         by_display_name: String,
     },
+    /// To responders: a crisis was proposed by itself (from a burst of posts); confirm it
+    /// (activate) or dismiss it (retract).
+    CrisisProposed {
+        crisis_id: CrisisId,
+        title: String,
+    },
     CrisisActivated {
         crisis_id: CrisisId,
         title: String,
@@ -108,6 +114,7 @@ impl Event {
             Event::SafetyQuestion { .. } => "safety_question",
             Event::AreYouSafe { .. } => "are_you_safe",
             Event::MarkedOnBehalf { .. } => "marked_on_behalf",
+            Event::CrisisProposed { .. } => "crisis_proposed",
             Event::CrisisActivated { .. } => "crisis_activated",
             Event::CrisisClosed { .. } => "crisis_closed",
             Event::CrisisRetracted { .. } => "crisis_retracted",

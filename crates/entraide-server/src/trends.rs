@@ -4,7 +4,11 @@
 
 use crate::config::ServerConfig;
 use crate::error::{AppError, AppResult};
-use entraide_trends::{Config, Lexicon, Trends};
+use crate::state::AppState;
+use chrono::{DateTime, TimeDelta, Utc};
+use entraide_core::{Crisis, CrisisId, CrisisKind, CrisisStatus, Event, NewCrisis};
+use entraide_geo::{Point, Zone};
+use entraide_trends::{Burst, Config, Lexicon, Trends};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
 use std::sync::RwLock;
@@ -47,5 +51,126 @@ impl TrendsState {
         self.batches
             .check_key(&poster.to_owned())
             .map_err(|_| AppError::RateLimited)
+    }
+}
+
+/// Crisis-intent tags in one neighbourhood cell over [`PROPOSAL_WINDOW_MINUTES`] from which a
+/// crisis is proposed: a few dozen people posting #PorteOuverte or #Fusillade from the same
+/// few km² is not chatter.
+pub const PROPOSAL_MIN_POSTS: u64 = 30;
+pub const PROPOSAL_WINDOW_MINUTES: i64 = 15;
+/// The proposed zone: a circle around the cell's centre reaching past its edge.
+const PROPOSAL_RADIUS_M: f64 = 2000.0;
+
+/// The id of the proposal for `cell` in the hour of `at`: the same on every instance and
+/// every retry, so a burst seen twice proposes once.
+pub fn proposal_id(cell: h3o::CellIndex, at: DateTime<Utc>) -> CrisisId {
+    let hour = at.timestamp().div_euclid(3600);
+    let name = format!("entraide:trends-proposal:{cell}:{hour}");
+    CrisisId(uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        name.as_bytes(),
+    ))
+}
+
+impl AppState {
+    /// Proposes a crisis for each neighbourhood where crisis-intent tags are bursting and no
+    /// crisis is proposed or active yet, and tells the responders. A proposal asks nobody
+    /// and only responders see it (`visible_crisis`); they activate or retract it.
+    /// Returns the proposals made by this call.
+    pub async fn propose_from_bursts(&self) -> AppResult<Vec<Crisis>> {
+        let (at, bursts) = {
+            let engine = self.trends.engine.read().expect("trends lock");
+            let Some(at) = engine.newest() else {
+                return Ok(Vec::new());
+            };
+            let window = TimeDelta::minutes(PROPOSAL_WINDOW_MINUTES);
+            (at, engine.crisis_bursts(at, window, PROPOSAL_MIN_POSTS))
+        };
+        if bursts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut standing = self.store.crises(Some(CrisisStatus::Proposed)).await?;
+        standing.extend(self.store.crises(Some(CrisisStatus::Active)).await?);
+        let mut made = Vec::new();
+        for burst in bursts {
+            let centre = h3o::LatLng::from(burst.cell);
+            let Ok(point) = Point::new(centre.lng(), centre.lat()) else {
+                continue;
+            };
+            // One crisis per place: a responder's own, or an earlier hour's proposal, covers it.
+            if standing.iter().any(|c| c.zone.contains(point)) {
+                continue;
+            }
+            let crisis = proposal(&burst, point, at).into_proposed(
+                proposal_id(burst.cell, at),
+                None,
+                Utc::now(),
+            );
+            match self.store.create_crisis(&crisis).await {
+                Ok(()) => {}
+                // Another instance, or a batch racing this one, made it first and told.
+                Err(entraide_store::StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+            let responders = self.store.responder_ids().await?;
+            self.tell(
+                &responders,
+                Event::CrisisProposed {
+                    crisis_id: crisis.id,
+                    title: crisis.title.clone(),
+                },
+            )
+            .await?;
+            standing.push(crisis.clone());
+            made.push(crisis);
+        }
+        Ok(made)
+    }
+}
+
+/// The proposed crisis, its evidence (cell, tags, counts, baselines) in its description.
+fn proposal(burst: &Burst, centre: Point, at: DateTime<Utc>) -> NewCrisis {
+    let tags: Vec<String> = burst
+        .trends
+        .iter()
+        .take(3)
+        .map(|t| format!("#{}", t.tag))
+        .collect();
+    let mut title = format!("Burst of posts: {}", tags.join(" "));
+    if title.chars().count() > 120 {
+        title = title.chars().take(119).collect::<String>() + "…";
+    }
+    let mut description = format!(
+        "Proposed automatically: {} crisis-intent tag uses in the {} minutes to {} in H3 cell {} \
+         (resolution {}), around {:.4}, {:.4}. Confirm it or retract it.\n",
+        burst.posts,
+        PROPOSAL_WINDOW_MINUTES,
+        at.to_rfc3339(),
+        burst.cell,
+        u8::from(burst.cell.resolution()),
+        centre.lat,
+        centre.lon,
+    );
+    for t in burst.trends.iter().take(20) {
+        description.push_str(&format!(
+            "#{}: {} (baseline {:.1}, {}{})\n",
+            t.tag,
+            t.count,
+            t.baseline,
+            t.intent.map_or("", |i| i.as_str()),
+            if t.new { ", new" } else { "" }
+        ));
+    }
+    NewCrisis {
+        title,
+        description: description.chars().take(4000).collect(),
+        kind: CrisisKind::from_trusted("trends".to_owned()),
+        zone: Zone::Circle {
+            center: centre,
+            radius_m: PROPOSAL_RADIUS_M,
+        },
+        starts_at: at,
+        expires_at: None,
     }
 }

@@ -319,3 +319,101 @@ async fn the_trends_page_shows_what_rises_near_a_place_with_sparklines_and_inten
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.as_str().unwrap().contains("lat"));
 }
+
+fn proposals(body: &Value) -> Vec<&Value> {
+    body["crises"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .filter(|c| c["status"] == "proposed")
+        .collect()
+}
+
+#[tokio::test]
+async fn a_burst_of_crisis_tags_in_the_11th_proposes_one_crisis_to_responders_only() {
+    let server = common::spawn_with(config()).await;
+    let responder = Client::responder(&server, "resp").await;
+    let person = Client::sign_up(&server, "marie").await;
+
+    // A few posts, and support from afar however many: no proposal.
+    let mut quiet = lines("#PorteOuverte", 48.8631, 2.3708, 20..22, 5);
+    quiet.push_str(&lines("#PrayForParis", 45.764, 4.8357, 20..30, 8));
+    assert_eq!(post_lines(&server, Some("feed-secret"), quiet).await.0, 200);
+    let r = responder.get("/api/v1/crises").await;
+    assert!(proposals(&r.body).is_empty(), "{}", r.body);
+
+    let burst = lines(
+        "Abri dispo #PorteOuverte #Fusillade",
+        48.8631,
+        2.3708,
+        30..40,
+        5,
+    );
+    assert_eq!(
+        post_lines(&server, Some("feed-secret"), burst.clone())
+            .await
+            .0,
+        200
+    );
+    let r = responder.get("/api/v1/crises").await;
+    let found = proposals(&r.body);
+    assert_eq!(found.len(), 1, "{}", r.body);
+    let crisis = found[0].clone();
+    let id = crisis["id"].as_str().unwrap();
+    assert_eq!(crisis["kind"], "trends");
+    let description = crisis["description"].as_str().unwrap();
+    // The window is the 15 minutes to the newest post: the quiet posts are the baseline.
+    assert!(description.contains("#PorteOuverte: 50"), "{description}");
+    assert!(description.contains("#Fusillade: 50"), "{description}");
+    assert!(description.contains("H3 cell 871fb4"), "{description}");
+    // The zone covers where the posts came from.
+    let area = entraide_geo::Zone::from_json(&crisis["area"]).unwrap();
+    assert!(area.contains(entraide_geo::Point::new(2.3708, 48.8631).unwrap()));
+
+    // Responders are told; a person neither sees it listed nor by its id.
+    let inbox = responder.get("/api/v1/me/inbox").await;
+    assert!(
+        inbox.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["event"]["event"] == "crisis_proposed" && i["event"]["crisis_id"] == id),
+        "{}",
+        inbox.body
+    );
+    let r = person.get("/api/v1/crises").await;
+    assert!(proposals(&r.body).is_empty(), "{}", r.body);
+    assert_eq!(
+        person.get(&format!("/api/v1/crises/{id}")).await.status,
+        404
+    );
+    assert!(
+        person.get("/api/v1/me/inbox").await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        Client::anonymous(&server)
+            .get(&format!("/api/v1/crises/{id}"))
+            .await
+            .status,
+        404
+    );
+
+    // The same batch again, and the burst going on into the next hour: still one.
+    post_lines(&server, Some("feed-secret"), burst).await;
+    let more = lines("#Fusillade rue de Charonne", 48.8631, 2.3708, 40..60, 6);
+    post_lines(&server, Some("feed-secret"), more).await;
+    // 22:00 to 22:05: another hour, so another proposal id; the standing one covers it.
+    let next_hour =
+        lines("#Fusillade rue de Charonne", 48.8631, 2.3708, 0..6, 6).replace("T21:", "T22:");
+    let (status, body) = post_lines(&server, Some("feed-secret"), next_hour).await;
+    assert_eq!(
+        (status, body["accepted"].as_u64()),
+        (200, Some(36)),
+        "{body}"
+    );
+    let r = responder.get("/api/v1/crises").await;
+    assert_eq!(proposals(&r.body).len(), 1, "{}", r.body);
+}

@@ -322,6 +322,11 @@ pub trait Store: Send + Sync + 'static {
         from: Timestamp,
         to: Timestamp,
     ) -> Result<Vec<(AccountId, Location)>>;
+
+    // --- trends: a crisis proposed from a burst of posts is told to responders ---
+
+    /// The accounts of every responder and admin, in id order.
+    async fn responder_ids(&self) -> Result<Vec<AccountId>>;
 }
 
 pub type DynStore = Arc<dyn Store>;

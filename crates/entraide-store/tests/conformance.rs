@@ -76,6 +76,9 @@ conformance! {
         the_inbox_holds_my_notifications_and_my_contacts_changes,
         an_ended_contact_stops_showing_in_the_inbox,
     }
+    trends {
+        responders_and_admins_are_listed_and_people_are_not,
+    }
     idempotency {
         a_key_is_claimed_once_then_replays_its_response,
         a_released_key_runs_again,

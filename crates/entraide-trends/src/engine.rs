@@ -170,6 +170,18 @@ pub struct Trends {
     key_spans: Vec<(usize, usize, usize)>,
 }
 
+/// A neighbourhood where crisis-intent tags are rising (see [`Trends::crisis_bursts`]).
+#[derive(Clone, Debug)]
+pub struct Burst {
+    /// The H3 cell, at resolution [`RESOLUTION`].
+    pub cell: CellIndex,
+    /// Occurrences of the rising crisis-intent tags in the window (a post with two such
+    /// tags counts twice).
+    pub posts: u64,
+    /// Those tags, best first.
+    pub trends: Vec<Trend>,
+}
+
 /// Reads a query window: `15m`, `90m`, `1h` (minutes or hours, 1 minute to 3 hours, the
 /// default retention), as the CLI and the API take it.
 pub fn parse_window(s: &str) -> Result<TimeDelta, String> {
@@ -489,6 +501,45 @@ impl Trends {
         limit: usize,
     ) -> Vec<Trend> {
         self.trending(&self.areas_in_zone(zone), at, window, limit)
+    }
+
+    /// Neighbourhood cells (resolution [`RESOLUTION`]) that counted posts in the newest minute
+    /// and where tags whose intent signals a crisis (see [`Intent::signals_crisis`]) are
+    /// rising, `min_posts` of them or more in the `window` ending at `at`: the evidence for
+    /// proposing a crisis there. Only cells with posts in the newest minute are looked at,
+    /// so checking after every batch costs little.
+    pub fn crisis_bursts(
+        &self,
+        at: DateTime<Utc>,
+        window: TimeDelta,
+        min_posts: u64,
+    ) -> Vec<Burst> {
+        let Some(newest) = self.newest_minute else {
+            return Vec::new();
+        };
+        let Some(cells) = self.cells_by_minute.get(&newest) else {
+            return Vec::new();
+        };
+        let mut bursts: Vec<Burst> = cells
+            .iter()
+            .filter(|cell| cell.resolution() == RESOLUTION)
+            .filter_map(|cell| {
+                let area = self.cells.get(cell)?;
+                let trends: Vec<Trend> = self
+                    .trending(&[area], at, window, usize::MAX)
+                    .into_iter()
+                    .filter(|t| t.intent.is_some_and(Intent::signals_crisis))
+                    .collect();
+                let posts: u64 = trends.iter().map(|t| t.count).sum();
+                (posts >= min_posts).then_some(Burst {
+                    cell: *cell,
+                    posts,
+                    trends,
+                })
+            })
+            .collect();
+        bursts.sort_by_key(|b| std::cmp::Reverse(b.posts));
+        bursts
     }
 
     /// What is rising among all posts, with or without a place.

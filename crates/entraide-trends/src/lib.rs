@@ -33,7 +33,10 @@ mod rng;
 pub mod sim;
 pub mod sketch;
 
-pub use engine::{Config, RESOLUTIONS, Stats, Trend, Trends, parse_window, resolution_for_radius};
+pub use engine::{
+    Burst, Config, RESOLUTION, RESOLUTIONS, Stats, Trend, Trends, parse_window,
+    resolution_for_radius,
+};
 pub use intent::{Intent, Lexicon};
 pub use post::{Post, PostError, parse_post};
 pub use sketch::{Entry, SpaceSaving};

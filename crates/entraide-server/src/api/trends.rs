@@ -82,6 +82,13 @@ pub async fn ingest(
             }
         }
     }
+    // What this batch may have tipped over: a proposal for responders. The posts are
+    // counted whatever happens here, so a failure is logged, not answered.
+    if accepted > 0
+        && let Err(e) = state.propose_from_bursts().await
+    {
+        tracing::error!("proposing crises from the trends: {e}");
+    }
     if accepted + late == 0 && rejected_count > 0 {
         return Err(Invalid::new(
             "body",

@@ -151,6 +151,7 @@ fn script_words(lang: Lang) -> String {
             "are_you_safe": lang.t("event.are_you_safe"),
             "marked_on_behalf": lang.t("event.marked_on_behalf"),
             "crisis_retracted": lang.t("event.crisis_retracted"),
+            "crisis_proposed": lang.t("event.crisis_proposed"),
             "crisis_activated": lang.t("event.crisis_activated"),
             "contact_request": lang.t("event.contact_request"),
         },

@@ -270,6 +270,9 @@ fn event_line(ctx: &Ctx, event: &Event) -> Markup {
             crisis_id,
             &[("name", by_display_name), ("title", title)],
         ),
+        Event::CrisisProposed { crisis_id, title } => {
+            crisis_link("event.crisis_proposed", crisis_id, &[("title", title)])
+        }
         Event::CrisisActivated { crisis_id, title } => {
             crisis_link("event.crisis_activated", crisis_id, &[("title", title)])
         }

@@ -1201,6 +1201,19 @@ impl Store for PostgresStore {
     ) -> Result<Vec<(AccountId, Location)>> {
         missing::locations_between(&self.client().await?, bbox, from, to).await
     }
+
+    async fn responder_ids(&self) -> Result<Vec<AccountId>> {
+        let client = self.client().await?;
+        let rows = cached::query(
+            &client,
+            "SELECT id FROM accounts WHERE role IN ('responder', 'admin') ORDER BY id",
+            &[],
+        )
+        .await?;
+        rows.iter()
+            .map(|row| Ok(AccountId(row.try_get(0)?)))
+            .collect()
+    }
 }
 
 /// Both rows of a pair become mutual, as of `at`.

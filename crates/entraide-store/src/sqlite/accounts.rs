@@ -223,3 +223,11 @@ pub(super) fn mutual_contact_ids(conn: &Connection, me: AccountId) -> Result<Vec
 pub(super) fn are_mutual_contacts(conn: &Connection, a: AccountId, b: AccountId) -> Result<bool> {
     Ok(link(conn, a, b)? == Some(ContactState::Mutual))
 }
+
+pub(super) fn responder_ids(conn: &Connection) -> Result<Vec<AccountId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM accounts WHERE role IN ('responder', 'admin') ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| convert::account_id(r, 0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -629,4 +629,8 @@ impl Store for SqliteStore {
         self.read(move |c| missing::locations_between(c, bbox, from, to))
             .await
     }
+
+    async fn responder_ids(&self) -> Result<Vec<AccountId>> {
+        self.read(accounts::responder_ids).await
+    }
 }

@@ -11,6 +11,7 @@ pub mod missing;
 pub mod places;
 pub mod safety;
 pub mod shelter;
+pub mod trends;
 pub mod writes;
 
 use chrono::SubsecRound;
