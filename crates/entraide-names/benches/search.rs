@@ -99,7 +99,10 @@ fn bench(c: &mut Criterion) {
             latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
         );
     }
-    print!("names: {}", benchset::recall(&index, &queries, 10));
+    print!(
+        "names: {}",
+        benchset::recall_among(&index, &records, &queries, 10)
+    );
 
     let mut group = c.benchmark_group("names");
     group.bench_function(format!("search_{count}"), |b| {

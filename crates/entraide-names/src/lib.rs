@@ -16,16 +16,20 @@
 //!
 //! A record's score is the mean over the query words of the best score each finds among the
 //! record's words, so word order does not matter and a word that matches nothing costs its
-//! share. Edits are found with a deletion neighbourhood (every word of the dictionary is also
+//! share. Among equal scores, a record one of whose names is the query as written comes
+//! first (every query word in that one name, in the same order, no other word), then the same
+//! order with fewer other words, then the other order ("Marie Martin": Marie Martin, then
+//! Marie-Claire Martin, then Martin Marie); so a record keeps its words name by name, in the
+//! order written. Edits are found with a deletion neighbourhood (every word of the dictionary is also
 //! filed under itself with one or two letters deleted; a query word meets its neighbours at a
 //! shared deletion), then confirmed by the bounded distance.
 //!
 //! Search reads posting lists (word → records) one expansion at a time, best first, from the
 //! query word with the fewest postings left, scores each new record completely from its own
-//! words, and stops as soon as the
-//! `limit`-th best score is at least what any record not yet seen could reach (the sum of the
-//! best expansions still unread, over the number of query words). A common name therefore costs
-//! a few hundred postings, not the tens of thousands that carry it.
+//! words, and stops as soon as the `limit`-th best (score, then name rank) is at least what any
+//! record not yet seen could reach (the sum of the best expansions still unread, over the
+//! number of query words). A common name therefore costs a few hundred postings, not the tens
+//! of thousands that carry it.
 
 pub mod benchset;
 mod distance;
@@ -50,6 +54,10 @@ const PREFIX_BASE: f32 = 0.45;
 const PREFIX_SPAN: f32 = 0.2;
 /// Float slack when comparing a score with a bound computed the same way.
 const EPSILON: f32 = 1e-5;
+/// The name rank of a record one of whose names is the query as written (see `name_rank`).
+const BEST_NAME_RANK: u32 = (1 << 16) | 0xFFFF;
+/// A result being ranked: (score bits, name rank, earlier found first, slot).
+type Ranked = (u32, u32, Reverse<u32>, u32);
 /// How many postings to read between two checks of the stopping rule.
 const CHECK_EVERY: usize = 128;
 
@@ -65,14 +73,21 @@ struct Record<K> {
     words: WordList,
 }
 
-/// A record's word ids, kept inside the record when there are few (nearly always), so that
-/// scoring a record reads one cache line rather than following a pointer.
+/// A record's word ids, name after name in the order written, names apart by `NAME_END`, the
+/// part-less form of a compound marked with `JOINED` ("jean pierre jeanpierre|J martin"). Kept
+/// inside the record when there are few (nearly always), so that scoring a record reads one
+/// cache line rather than following a pointer.
 enum WordList {
     Inline(u8, [u32; INLINE_WORDS]),
     Spilled(Box<[u32]>),
 }
 
 const INLINE_WORDS: usize = 7;
+/// Between two names in a [`WordList`].
+const NAME_END: u32 = u32::MAX;
+/// On a word id in a [`WordList`]: the part-less form of a compound, not a word of its own
+/// when counting a name's words.
+const JOINED: u32 = 1 << 31;
 
 impl WordList {
     fn new(words: Vec<u32>) -> Self {
@@ -90,6 +105,19 @@ impl WordList {
             WordList::Inline(len, words) => &words[..*len as usize],
             WordList::Spilled(words) => words,
         }
+    }
+
+    /// Every word id (with repeats when two names share a word).
+    fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.as_slice()
+            .iter()
+            .filter(|&&entry| entry != NAME_END)
+            .map(|&entry| entry & !JOINED)
+    }
+
+    /// Each name's entries, in order.
+    fn names(&self) -> impl Iterator<Item = &[u32]> {
+        self.as_slice().split(|&entry| entry == NAME_END)
     }
 }
 
@@ -167,16 +195,29 @@ where
     /// replaces whatever was indexed for `key` before.
     pub fn insert(&mut self, key: K, names: &[&str]) {
         self.remove(key);
-        let mut words: Vec<u32> = Vec::new();
+        let mut entries: Vec<u32> = Vec::new();
         for name in names {
-            for word in normalize::words(name, true) {
+            let name_words = normalize::marked_words(name, true);
+            if name_words.is_empty() {
+                continue;
+            }
+            if !entries.is_empty() {
+                entries.push(NAME_END);
+            }
+            for (word, joined) in name_words {
                 let id = self.dictionary.intern(&word);
+                assert!(id < JOINED, "fewer than 2^31 words");
                 if id as usize == self.postings.len() {
                     self.postings.push(Vec::new());
                 }
-                words.push(id);
+                entries.push(if joined { id | JOINED } else { id });
             }
         }
+        let mut words: Vec<u32> = entries
+            .iter()
+            .filter(|&&entry| entry != NAME_END)
+            .map(|&entry| entry & !JOINED)
+            .collect();
         words.sort_unstable();
         words.dedup();
         let slot = match self.free_slots.pop() {
@@ -191,7 +232,7 @@ where
         }
         self.records[slot as usize] = Some(Record {
             key,
-            words: WordList::new(words),
+            words: WordList::new(entries),
         });
         self.slot_of.insert(key, slot);
     }
@@ -204,7 +245,7 @@ where
         let record = self.records[slot as usize]
             .take()
             .expect("an indexed key has a record");
-        for &word in record.words.as_slice() {
+        for word in record.words.ids() {
             let posting = &mut self.postings[word as usize];
             if let Some(at) = posting.iter().position(|&s| s == slot) {
                 posting.swap_remove(at);
@@ -227,16 +268,21 @@ where
         let mut next_unit = vec![0usize; query_words];
         let mut seen = Seen::Few(FxHashSet::default());
         let slots = self.records.len();
-        // A min-heap of the best so far: (score bits, earlier first), so the top is the worst.
-        let mut best: BinaryHeap<Reverse<(u32, Reverse<u32>, u32)>> = BinaryHeap::new();
+        // A min-heap of the best so far: (score bits, name rank, earlier first), so the top is
+        // the worst.
+        let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::new();
         let mut found_order = 0u32;
-        let worst_kept = |best: &BinaryHeap<Reverse<(u32, Reverse<u32>, u32)>>| {
+        // Done when no record not seen yet can rank above the worst kept: it scores less, or
+        // it cannot score more and its name rank cannot be higher.
+        let done = |best: &BinaryHeap<Reverse<Ranked>>, reachable: f32, rank_bound: u32| {
             if best.len() < limit {
-                None
-            } else {
-                best.peek()
-                    .map(|Reverse((bits, _, _))| f32::from_bits(*bits))
+                return false;
             }
+            best.peek().is_some_and(|Reverse((bits, rank, _, _))| {
+                let worst = f32::from_bits(*bits);
+                worst >= reachable + EPSILON
+                    || (worst >= reachable - EPSILON && *rank >= rank_bound)
+            })
         };
         'units: loop {
             // What a record not seen yet could still score: each query word at its best
@@ -249,7 +295,15 @@ where
                 })
                 .sum::<f32>()
                 / query_words as f32;
-            if worst_kept(&best).is_some_and(|worst| worst >= reachable - EPSILON) {
+            // Once a query word's expansions are all read, every record matching it has been
+            // seen: a record not seen yet lacks that word, so no name of its holds every query
+            // word (name rank 0).
+            let rank_bound = if (0..query_words).any(|i| next_unit[i] >= plan.units[i].len()) {
+                0
+            } else {
+                BEST_NAME_RANK
+            };
+            if done(&best, reachable, rank_bound) {
                 break;
             }
             let Some(word_index) = plan.cheapest_to_exhaust(&next_unit) else {
@@ -259,19 +313,25 @@ where
             let posting = &self.postings[unit.word as usize];
             for (read, &slot) in posting.iter().enumerate() {
                 if seen.insert(slot, slots) {
-                    let score = self.score(slot, &plan, query_words);
-                    let entry = Reverse((score.to_bits(), Reverse(found_order), slot));
-                    found_order += 1;
-                    if best.len() < limit {
-                        best.push(entry);
-                    } else if best.peek().is_some_and(|worst| entry < *worst) {
-                        best.pop();
-                        best.push(entry);
+                    let bits = self.score(slot, &plan, query_words).to_bits();
+                    // The name rank only breaks ties: worked out for records that may be kept.
+                    let may_keep = best.len() < limit
+                        || best
+                            .peek()
+                            .is_some_and(|Reverse((worst, _, _, _))| bits >= *worst);
+                    if may_keep {
+                        let rank = self.name_rank(slot, &plan, query_words);
+                        let entry = Reverse((bits, rank, Reverse(found_order), slot));
+                        if best.len() < limit {
+                            best.push(entry);
+                        } else if best.peek().is_some_and(|worst| entry < *worst) {
+                            best.pop();
+                            best.push(entry);
+                        }
                     }
+                    found_order += 1;
                 }
-                if read % CHECK_EVERY == CHECK_EVERY - 1
-                    && worst_kept(&best).is_some_and(|worst| worst >= reachable - EPSILON)
-                {
+                if read % CHECK_EVERY == CHECK_EVERY - 1 && done(&best, reachable, rank_bound) {
                     break 'units;
                 }
             }
@@ -282,7 +342,7 @@ where
         ranked.sort_unstable_by(|a, b| b.cmp(a));
         ranked
             .into_iter()
-            .map(|(bits, _, slot)| Hit {
+            .map(|(bits, _, _, slot)| Hit {
                 key: self.records[slot as usize]
                     .as_ref()
                     .expect("a posting points at a live record")
@@ -312,14 +372,68 @@ where
             .as_ref()
             .expect("a posting points at a live record");
         let mut best = [0f32; MAX_QUERY_WORDS];
-        for word in record.words.as_slice() {
-            if let Some(row) = plan.scores.get(word) {
+        for word in record.words.ids() {
+            if let Some(row) = plan.scores.get(&word) {
                 for (b, s) in best.iter_mut().zip(row).take(query_words) {
                     *b = b.max(*s);
                 }
             }
         }
         best[..query_words].iter().sum::<f32>() / query_words as f32
+    }
+
+    /// How closely one of the record's names matches the query as written, to order records
+    /// of equal score: a name holding every query word in the same order and nothing else
+    /// (`BEST_NAME_RANK`), then every query word in the same order, then fewer other words in
+    /// that name. 0 when no single name holds every query word as well as the whole record
+    /// does.
+    fn name_rank(&self, slot: u32, plan: &Plan, query_words: usize) -> u32 {
+        let record = self.records[slot as usize]
+            .as_ref()
+            .expect("a posting points at a live record");
+        // What the record scores on each query word, over all its names: a name holds a query
+        // word only if it matches it that well ("Ann Richard" does not hold "Anne" for a record
+        // also named "Anne-Catherine Richard").
+        let mut record_best = [0f32; MAX_QUERY_WORDS];
+        for word in record.words.ids() {
+            if let Some(row) = plan.scores.get(&word) {
+                for (b, s) in record_best.iter_mut().zip(row).take(query_words) {
+                    *b = b.max(*s);
+                }
+            }
+        }
+        let mut rank = 0;
+        for name in record.words.names() {
+            let mut best = [0f32; MAX_QUERY_WORDS];
+            let mut position = [0usize; MAX_QUERY_WORDS];
+            let mut own_words = 0usize;
+            for (at, &entry) in name.iter().enumerate() {
+                if entry & JOINED == 0 {
+                    own_words += 1;
+                }
+                if let Some(row) = plan.scores.get(&(entry & !JOINED)) {
+                    for i in 0..query_words {
+                        if row[i] > best[i] {
+                            best[i] = row[i];
+                            position[i] = at;
+                        }
+                    }
+                }
+            }
+            let holds_every_word = best[..query_words]
+                .iter()
+                .zip(&record_best)
+                .all(|(&in_name, &in_record)| in_name > 0.0 && in_name >= in_record);
+            if !holds_every_word {
+                continue;
+            }
+            let in_order = position[..query_words]
+                .windows(2)
+                .all(|pair| pair[0] < pair[1]);
+            let others = own_words.saturating_sub(query_words).min(0xFFFF) as u32;
+            rank = rank.max((u32::from(in_order) << 16) | (0xFFFF - others));
+        }
+        rank
     }
 
     pub fn len(&self) -> usize {

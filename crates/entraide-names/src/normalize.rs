@@ -11,11 +11,21 @@
 /// A query (`joined` false) drops apostrophes instead of splitting at them: "N'Diaye" is the
 /// one word ndiaye, and so is "Васильев" (deunicode writes its soft sign as an apostrophe).
 pub(crate) fn words(name: &str, joined: bool) -> Vec<String> {
+    marked_words(name, joined)
+        .into_iter()
+        .map(|(word, _)| word)
+        .collect()
+}
+
+/// As [`words`], in order, each with whether it is the part-less form of a compound (true for
+/// "jeanpierre" after "jean", "pierre"): a record's words as written, for ranking by how
+/// closely a whole name matches the query.
+pub(crate) fn marked_words(name: &str, joined: bool) -> Vec<(String, bool)> {
     let mut ascii = deunicode::deunicode(name);
     if !joined {
         ascii.retain(|c| !is_apostrophe(c));
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<(String, bool)> = Vec::new();
     for group in ascii.split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '/') {
         let mut parts = 0;
         let mut whole = String::new();
@@ -26,10 +36,10 @@ pub(crate) fn words(name: &str, joined: bool) -> Vec<String> {
             let part = part.to_ascii_lowercase();
             whole.push_str(&part);
             parts += 1;
-            push_unique(&mut out, part);
+            push_unique(&mut out, part, false);
         }
         if joined && parts > 1 {
-            push_unique(&mut out, whole);
+            push_unique(&mut out, whole, true);
         }
     }
     out
@@ -39,9 +49,9 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '"' | '`')
 }
 
-fn push_unique(words: &mut Vec<String>, word: String) {
-    if !words.contains(&word) {
-        words.push(word);
+fn push_unique(words: &mut Vec<(String, bool)>, word: String, joined: bool) {
+    if !words.iter().any(|(known, _)| *known == word) {
+        words.push((word, joined));
     }
 }
 

@@ -273,3 +273,54 @@ fn score_of_agrees_with_search() {
     assert_eq!(index.score_of("Marie Dupont", 7), Some(0.0));
     assert_eq!(index.score_of("Marie Dupont", 1000), None);
 }
+
+#[test]
+fn among_equal_scores_the_name_as_written_comes_first() {
+    let index = index(&[
+        (1, &["Martin Marie"]),
+        (2, &["Marie-Claire Martin"]),
+        (3, &["Marie Martin Dubois"]),
+        (4, &["Marie Martin"]),
+        (5, &["Marie Durand", "Paul Martin"]),
+    ]);
+    let hits = index.search("Marie Martin", 10);
+    assert!(hits.iter().all(|hit| hit.score == 1.0), "{hits:?}");
+    // The whole name as typed; then the same order with one other word (found first, first);
+    // then the other order; last, the words spread over two names.
+    assert_eq!(keys(&hits), [4, 2, 3, 1, 5]);
+    // A typo does not change the order: the scores stay equal among these records.
+    assert_eq!(keys(&index.search("Marie Martni", 10)), [4, 2, 3, 1, 5]);
+    assert_eq!(first(&index, "Martin Marie"), Some(1));
+}
+
+#[test]
+fn the_name_as_written_comes_first_among_many_equal_scores() {
+    // Thousands of records score as high as the one whose name is the query as typed, and
+    // are found before it: the search must not stop at the first ten.
+    let mut index = NameIndex::new();
+    for key in 0..3000u32 {
+        let name = match key % 3 {
+            0 => "Marie-Claire Martin",
+            1 => "Martin Marie",
+            _ => "Marie Martin Dubois",
+        };
+        index.insert(key, &[name]);
+    }
+    index.insert(9000, &["Marie Martin"]);
+    let hits = index.search("Marie Martin", 10);
+    assert_eq!(hits[0].key, 9000, "{hits:?}");
+    assert_eq!(hits.len(), 10);
+    // The rest: the same order with one other word before the other order.
+    assert!(hits[1..].iter().all(|hit| hit.key % 3 != 1), "{hits:?}");
+}
+
+#[test]
+fn a_name_holds_a_query_word_only_as_well_as_the_record_matches_it() {
+    // Record 1's name "Ann Richard" holds both words, but "Ann" only as a typo of "Anne",
+    // which its other name matches exactly: it ranks as "Anne-Catherine Richard" does.
+    let index = index(&[
+        (1, &["Anne-Catherine Richard", "Ann Richard"]),
+        (2, &["Anne Richard"]),
+    ]);
+    assert_eq!(keys(&index.search("Anne Richard", 10)), [2, 1]);
+}

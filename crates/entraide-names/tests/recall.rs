@@ -10,7 +10,7 @@ fn recall_at_10_on_20_000_records_is_at_least_98_percent() {
     let index = benchset::index(&records);
     assert_eq!(index.len(), 20_000);
     let queries = benchset::queries(2015, &records, 2_000);
-    let recall = benchset::recall(&index, &queries, 10);
+    let recall = benchset::recall_among(&index, &records, &queries, 10);
     println!("{recall}");
     assert!(recall.ratio() >= 0.98, "{recall}");
     // No kind of mistake is left behind by the others' success.

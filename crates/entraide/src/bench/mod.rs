@@ -3,6 +3,7 @@
 //! them (README gives the figures and the commands).
 
 pub mod missing;
+pub mod missing_search;
 pub mod safety;
 
 use hdrhistogram::Histogram;
