@@ -1102,6 +1102,25 @@ impl Store for PostgresStore {
     ) -> Result<Vec<(AccountId, Location)>> {
         missing::locations_between(&self.client().await?, bbox, from, to).await
     }
+
+    async fn put_missing_photo(&self, photo: &crate::MissingPhoto) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        missing::put_photo(&tx, photo).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn missing_photo(&self, id: uuid::Uuid) -> Result<Option<crate::MissingPhoto>> {
+        missing::photo(&self.client().await?, id).await
+    }
+
+    async fn missing_photo_ids(
+        &self,
+        record: MissingId,
+    ) -> Result<Vec<(Option<MissingNoteId>, uuid::Uuid)>> {
+        missing::photo_ids(&self.client().await?, record).await
+    }
 }
 
 /// Both rows of a pair become mutual, as of `at`.
