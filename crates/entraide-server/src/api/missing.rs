@@ -417,3 +417,33 @@ pub async fn call_witnesses(
     let asked = state.call_witnesses(&caller.account, id).await?;
     Ok(Json(json!({"asked": asked})))
 }
+
+/// POST /api/v1/missing/{id}/photo: the raw image as the body (JPEG, PNG or WebP, ≤ 5 MB).
+pub async fn set_photo(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    use crate::ops::missing_photos::PHOTO_MAX_BYTES;
+    let id: MissingId = parse_id(&id, "missing-person record")?;
+    let upload = axum::body::to_bytes(request.into_body(), PHOTO_MAX_BYTES)
+        .await
+        .map_err(|_| {
+            AppError::Invalid(entraide_core::Invalids(vec![entraide_core::Invalid::new(
+                "photo",
+                "the photo is larger than 5 MB",
+            )]))
+        })?;
+    let photo = state
+        .set_missing_photo(&caller.account, id, upload.to_vec())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "id": photo,
+            "display": format!("/missing/photos/{photo}/display"),
+            "thumbnail": format!("/missing/photos/{photo}/thumb"),
+        })),
+    ))
+}

@@ -6,6 +6,7 @@ use super::layout::{self, csrf, field, form_errors, when};
 use super::{Ctx, FormErrors, PageError, PageForm, done, see_other};
 use crate::api::parse_id;
 use crate::ops::missing::{MissingView, NewNote, NewReport};
+use crate::ops::missing_photos::THUMBNAIL_MAX_SIDE;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -88,7 +89,8 @@ async fn render_record(
 ) -> Result<Response, PageError> {
     let viewer = ctx.caller.as_ref().map(|c| &c.account);
     let view = state.view_missing(viewer, id).await?;
-    let main = record_markup(ctx, &view, errors);
+    let photo = state.missing_photo_of(id).await?;
+    let main = record_markup(ctx, &view, photo, errors);
     Ok(layout::page(
         ctx,
         errors.status_or_ok(),
@@ -98,7 +100,12 @@ async fn render_record(
     ))
 }
 
-fn record_markup(ctx: &Ctx, view: &MissingView, errors: &FormErrors) -> Markup {
+fn record_markup(
+    ctx: &Ctx,
+    view: &MissingView,
+    photo: Option<uuid::Uuid>,
+    errors: &FormErrors,
+) -> Markup {
     let r = &view.record;
     let p = &r.person;
     let responder = ctx
@@ -107,6 +114,12 @@ fn record_markup(ctx: &Ctx, view: &MissingView, errors: &FormErrors) -> Markup {
         .is_some_and(|c| c.account.role.is_responder());
     html! {
         h1 #full-name { (p.full_name) }
+        @if let Some(photo) = photo {
+            a href={ "/missing/photos/" (photo) "/display" } {
+                img #photo src={ "/missing/photos/" (photo) "/thumb" } alt=(ctx.t("missing.photo"))
+                    width=(THUMBNAIL_MAX_SIDE) loading="lazy";
+            }
+        }
         p #record-status data-status=(status_attr(r.status)) {
             strong { (ctx.t(status_key(r.status))) }
             @if r.verified { " · " span.badge #verified { (ctx.t("missing.verified")) } }
@@ -295,4 +308,37 @@ pub async fn report(
         Ok(id) => Ok(see_other(&format!("/missing/{id}"))),
         Err(e) => render_report(&ctx, &form, &FormErrors::from_app(e)?),
     }
+}
+
+/// GET /missing/photos/{id}/{display|thumb}: a photo never changes under its id (a new upload
+/// gets a new one), so browsers and caches may keep it; it goes once its record is deleted.
+pub async fn photo(
+    State(state): State<AppState>,
+    Path((id, size)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let id: uuid::Uuid = parse_id(&id, "photo")?;
+    let photo = state
+        .store
+        .missing_photo(id)
+        .await
+        .map_err(crate::error::AppError::from)?
+        .ok_or_else(|| crate::error::AppError::not_found("photo"))?;
+    let bytes = match size.as_str() {
+        "display" => photo.display,
+        "thumb" => photo.thumbnail,
+        _ => return Err(crate::error::AppError::not_found("photo size").into()),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, photo.content_type),
+            (
+                header::CACHE_CONTROL,
+                "public, max-age=31536000, immutable".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -73,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .layer(middleware::from_fn(finish))
         // After the layer: assets are cached for a year and need none of the page headers.
         .route("/assets/{file}", get(assets::serve))
+        .route("/missing/photos/{id}/{size}", get(missing::photo))
 }
 
 const FLASH_COOKIE: &str = "entraide_flash";
