@@ -234,6 +234,10 @@ pub async fn add_note(
 #[serde(default)]
 pub struct ReportForm {
     csrf: String,
+    /// Made when the form is shown and sent back with it: a second submission of the same
+    /// form (a double click, a resend after a lost answer) derives the same record id, as an
+    /// API retry with the same Idempotency-Key does, and so finds the record the first made.
+    form_key: String,
     full_name: String,
     alternate_names: String,
     age: String,
@@ -246,7 +250,11 @@ pub struct ReportForm {
 /// "I have information about someone": find the person's record to add a note, or report
 /// them missing.
 pub async fn report_page(ctx: Ctx) -> Result<Response, PageError> {
-    render_report(&ctx, &ReportForm::default(), &FormErrors::default())
+    let form = ReportForm {
+        form_key: uuid::Uuid::new_v4().to_string(),
+        ..ReportForm::default()
+    };
+    render_report(&ctx, &form, &FormErrors::default())
 }
 
 fn render_report(ctx: &Ctx, form: &ReportForm, errors: &FormErrors) -> Result<Response, PageError> {
@@ -257,6 +265,7 @@ fn render_report(ctx: &Ctx, form: &ReportForm, errors: &FormErrors) -> Result<Re
         (form_errors(ctx.lang, errors))
         form #report-form method="post" action="/missing/report" {
             (csrf(ctx))
+            input type="hidden" name="form_key" value=(form.form_key);
             (field(ctx.t("missing.name"), html! { input #full_name name="full_name" value=(form.full_name) required; }, "full_name", errors))
             (field(ctx.t("missing.alternate_names"), html! { input #alternate_names name="alternate_names" value=(form.alternate_names); }, "alternate_names", errors))
             (field(ctx.t("missing.age"), html! { input #age name="age" value=(form.age) inputmode="numeric"; }, "age", errors))
@@ -301,10 +310,20 @@ pub async fn report(
         },
         expiry_date: None,
     };
-    match state
-        .report_missing(&caller.account, MissingId::new(), new)
-        .await
-    {
+    // Scoped to the account, so a key seen by someone else can't reach another's record.
+    let id = if form.form_key.is_empty() {
+        MissingId::new()
+    } else {
+        let name = format!(
+            "page:missing/report\n{}\n{}",
+            caller.account.id, form.form_key
+        );
+        MissingId(uuid::Uuid::new_v5(
+            &uuid::Uuid::NAMESPACE_URL,
+            name.as_bytes(),
+        ))
+    };
+    match state.report_missing(&caller.account, id, new).await {
         Ok(id) => Ok(see_other(&format!("/missing/{id}"))),
         Err(e) => render_report(&ctx, &form, &FormErrors::from_app(e)?),
     }
