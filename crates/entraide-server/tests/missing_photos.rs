@@ -17,9 +17,13 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 }
 
 async fn upload(client: &Client, record: &str, body: Vec<u8>) -> (u16, serde_json::Value) {
+    upload_to(client, &format!("/api/v1/missing/{record}/photo"), body).await
+}
+
+async fn upload_to(client: &Client, path: &str, body: Vec<u8>) -> (u16, serde_json::Value) {
     let mut request = client
         .http
-        .post(format!("{}/api/v1/missing/{record}/photo", client.base))
+        .post(format!("{}{path}", client.base))
         .header("Content-Type", "image/png")
         .body(body);
     if let Some(token) = &client.token {
@@ -132,4 +136,54 @@ async fn only_the_reporter_or_a_responder_sets_the_photo() {
     let new = fetch(&anonymous, replaced["display"].as_str().unwrap()).await;
     let served = image::load_from_memory(&new.bytes().await.unwrap()).unwrap();
     assert_eq!((served.width(), served.height()), (200, 200));
+}
+
+#[tokio::test]
+async fn a_note_carries_a_photo_set_by_its_author() {
+    let server = spawn().await;
+    let sister = Client::sign_up(&server, "sister").await;
+    let witness = Client::sign_up(&server, "witness").await;
+    let id = report(&sister).await;
+    let r = witness
+        .post(
+            &format!("/api/v1/missing/{id}/notes"),
+            json!({"text": "Seen at the station", "status": "believed_alive"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let note = r.body["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/missing/{id}/photo?note={note}");
+
+    // The reporter of the record is not the note's author.
+    let (status, body) = upload_to(&sister, &path, png(100, 100)).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = upload_to(
+        &witness,
+        &format!("/api/v1/missing/{id}/photo?note={}", uuid::Uuid::new_v4()),
+        png(100, 100),
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = upload_to(&witness, &path, png(400, 100)).await;
+    assert_eq!(status, 201, "{body}");
+
+    let anonymous = Client::anonymous(&server);
+    let thumb = fetch(&anonymous, body["thumbnail"].as_str().unwrap()).await;
+    let served = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
+    assert_eq!((served.width(), served.height()), (160, 40));
+    let html = fetch(&anonymous, &format!("/missing/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(body["thumbnail"].as_str().unwrap()), "{html}");
+    // The record itself still has no photo of its own.
+    let ids = server
+        .state
+        .store
+        .missing_photo_ids(id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+    assert!(ids[0].0.is_some());
 }

@@ -5,9 +5,10 @@
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use entraide_core::{Invalid, Invalids, MissingId};
+use entraide_core::{Invalid, Invalids, MissingId, MissingNoteId};
 use entraide_store::{Account, MissingPhoto};
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use std::collections::HashMap;
 use std::io::Cursor;
 use uuid::Uuid;
 
@@ -78,18 +79,30 @@ fn jpeg(image: &DynamicImage) -> AppResult<Vec<u8>> {
 }
 
 impl AppState {
-    /// Sets (or replaces) a record's photo: the reporter or a responder only. Returns the
-    /// photo's id.
+    /// Sets (or replaces) the photo of a record (`note` None: the reporter or a responder)
+    /// or of one of its notes (the note's author or a responder). Returns the photo's id.
     pub async fn set_missing_photo(
         &self,
         me: &Account,
         record: MissingId,
+        note: Option<MissingNoteId>,
         upload: Vec<u8>,
     ) -> AppResult<Uuid> {
         let stored = self.live_missing(record).await?;
-        if !me.role.is_responder() && stored.reporter_account != Some(me.id) {
+        let entitled = match note {
+            None => stored.reporter_account == Some(me.id),
+            Some(note) => {
+                let notes = self.store.missing_notes(record).await?;
+                let note = notes
+                    .iter()
+                    .find(|n| n.id == note)
+                    .ok_or_else(|| AppError::not_found("missing-person note"))?;
+                note.author.account == Some(me.id)
+            }
+        };
+        if !entitled && !me.role.is_responder() {
             return Err(AppError::forbidden(
-                "only the reporter or a responder may set a record's photo",
+                "only the reporter (for a note, its author) or a responder may set this photo",
             ));
         }
         let resized = tokio::task::spawn_blocking(move || resize_photo(&upload))
@@ -98,7 +111,7 @@ impl AppState {
         let photo = MissingPhoto {
             id: Uuid::new_v4(),
             record,
-            note: None,
+            note,
             uploaded_by: me.id,
             content_type: PHOTO_CONTENT_TYPE.into(),
             display: resized.display,
@@ -109,13 +122,16 @@ impl AppState {
         Ok(photo.id)
     }
 
-    /// The id of a live record's own photo, if it has one.
-    pub async fn missing_photo_of(&self, record: MissingId) -> AppResult<Option<Uuid>> {
+    /// The photo ids of a record (`None`) and of its notes.
+    pub async fn missing_photos_of(
+        &self,
+        record: MissingId,
+    ) -> AppResult<HashMap<Option<MissingNoteId>, Uuid>> {
         Ok(self
             .store
             .missing_photo_ids(record)
             .await?
             .into_iter()
-            .find_map(|(note, id)| note.is_none().then_some(id)))
+            .collect())
     }
 }

@@ -15,6 +15,7 @@ use entraide_core::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Results shown on the search page.
 const PAGE_RESULTS: usize = 20;
@@ -89,8 +90,8 @@ async fn render_record(
 ) -> Result<Response, PageError> {
     let viewer = ctx.caller.as_ref().map(|c| &c.account);
     let view = state.view_missing(viewer, id).await?;
-    let photo = state.missing_photo_of(id).await?;
-    let main = record_markup(ctx, &view, photo, errors);
+    let photos = state.missing_photos_of(id).await?;
+    let main = record_markup(ctx, &view, &photos, errors);
     Ok(layout::page(
         ctx,
         errors.status_or_ok(),
@@ -103,7 +104,7 @@ async fn render_record(
 fn record_markup(
     ctx: &Ctx,
     view: &MissingView,
-    photo: Option<uuid::Uuid>,
+    photos: &HashMap<Option<MissingNoteId>, uuid::Uuid>,
     errors: &FormErrors,
 ) -> Markup {
     let r = &view.record;
@@ -114,12 +115,7 @@ fn record_markup(
         .is_some_and(|c| c.account.role.is_responder());
     html! {
         h1 #full-name { (p.full_name) }
-        @if let Some(photo) = photo {
-            a href={ "/missing/photos/" (photo) "/display" } {
-                img #photo src={ "/missing/photos/" (photo) "/thumb" } alt=(ctx.t("missing.photo"))
-                    width=(THUMBNAIL_MAX_SIDE) loading="lazy";
-            }
-        }
+        @if let Some(photo) = photos.get(&None) { (thumbnail(ctx, *photo)) }
         p #record-status data-status=(status_attr(r.status)) {
             strong { (ctx.t(status_key(r.status))) }
             @if r.verified { " · " span.badge #verified { (ctx.t("missing.verified")) } }
@@ -148,6 +144,7 @@ fn record_markup(
                             @else { (note.details.author_name.as_deref().unwrap_or("—")) }
                             " · " (when(note.source_date))
                         }
+                        @if let Some(photo) = photos.get(&Some(note.id)) { (thumbnail(ctx, *photo)) }
                         @if let Some(text) = &note.details.text { p.note-text { (text) } }
                         @if let Some(place) = &note.details.last_known_location { p.muted { (ctx.t("missing.last_known_location")) " " (place) } }
                     }
@@ -326,6 +323,16 @@ pub async fn report(
     match state.report_missing(&caller.account, id, new).await {
         Ok(id) => Ok(see_other(&format!("/missing/{id}"))),
         Err(e) => render_report(&ctx, &form, &FormErrors::from_app(e)?),
+    }
+}
+
+/// A photo's thumbnail, linking to its display size.
+fn thumbnail(ctx: &Ctx, photo: uuid::Uuid) -> Markup {
+    html! {
+        a.photo href={ "/missing/photos/" (photo) "/display" } {
+            img src={ "/missing/photos/" (photo) "/thumb" } alt=(ctx.t("missing.photo"))
+                width=(THUMBNAIL_MAX_SIDE) loading="lazy";
+        }
     }
 }
 
