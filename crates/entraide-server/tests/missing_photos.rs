@@ -187,3 +187,38 @@ async fn a_note_carries_a_photo_set_by_its_author() {
     assert_eq!(ids.len(), 1);
     assert!(ids[0].0.is_some());
 }
+
+#[tokio::test]
+async fn a_retried_upload_stores_one_photo() {
+    let server = spawn().await;
+    let sister = Client::sign_up(&server, "sister").await;
+    let id = report(&sister).await;
+    let body = png(1200, 800);
+    // Larger than the default body limit for other requests (64 KB).
+    assert!(body.len() > 64 * 1024, "{}", body.len());
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let response = sister
+            .http
+            .post(format!("{}/api/v1/missing/{id}/photo", sister.base))
+            .bearer_auth(sister.token.as_ref().unwrap())
+            .header("Content-Type", "image/png")
+            .header("Idempotency-Key", "photo-1")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let reply: serde_json::Value = response.json().await.unwrap();
+        ids.push(reply["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(ids[0], ids[1]);
+    let stored = server
+        .state
+        .store
+        .missing_photo_ids(id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].1.to_string(), ids[0]);
+}
