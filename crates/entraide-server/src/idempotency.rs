@@ -55,9 +55,18 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         }
     };
     let (mut parts, body) = request.into_parts();
-    let body = match to_bytes(body, state.config.max_body_bytes).await {
+    // A photo upload may be larger than other bodies; its handler applies its own limit.
+    let limit = if parts.uri.path().ends_with("/photo") {
+        state
+            .config
+            .max_body_bytes
+            .max(crate::ops::missing_photos::PHOTO_MAX_BYTES + 1)
+    } else {
+        state.config.max_body_bytes
+    };
+    let body = match to_bytes(body, limit).await {
         Ok(b) => b,
-        Err(_) => return AppError::TooLarge(state.config.max_body_bytes).into_response(),
+        Err(_) => return AppError::TooLarge(limit).into_response(),
     };
     // Scoped to the account: two people choosing the same key never share responses. A
     // request without a valid session is anonymous, whatever token it shows.

@@ -650,3 +650,49 @@ async fn gzipped(browser: &Browser, base: &str, path: &str) -> usize {
     );
     response.bytes().await.unwrap().len()
 }
+
+fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker).expect("the hidden field") + marker.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_report_form_sent_twice_makes_one_record() {
+    let server = common::spawn().await;
+    let mut sister = Browser::sign_up(&server, "sister").await;
+    let form_page = sister.get("/missing/report").await;
+    assert_eq!(form_page.status, 200);
+    let csrf = csrf_of(&form_page.body);
+    let form_key = hidden_value(&form_page.body, "form_key");
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("form_key", form_key.as_str()),
+        ("full_name", "Hélène Dupont"),
+        ("last_seen_place", "Rue de Charonne"),
+    ];
+    let first = sister.post("/missing/report", &fields).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let again = sister.post("/missing/report", &fields).await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(first.location, again.location);
+    assert_eq!(server.state.store.missing_names().await.unwrap().len(), 1);
+
+    // A form shown again is another report.
+    let other_page = sister.get("/missing/report").await;
+    let other_key = hidden_value(&other_page.body, "form_key");
+    assert_ne!(other_key, form_key);
+    let second = sister
+        .post(
+            "/missing/report",
+            &[
+                ("csrf", csrf.as_str()),
+                ("form_key", other_key.as_str()),
+                ("full_name", "Jean Martin"),
+            ],
+        )
+        .await;
+    assert_eq!(second.status, 303, "{}", second.body);
+    assert_ne!(second.location, first.location);
+    assert_eq!(server.state.store.missing_names().await.unwrap().len(), 2);
+}

@@ -327,6 +327,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// The accounts of every responder and admin, in id order.
     async fn responder_ids(&self) -> Result<Vec<AccountId>>;
+
+    // --- missing persons: photos (issue 4) ---
+
+    /// Stores the photo of a record (or of one of its notes), replacing the one it had, in
+    /// one transaction. `NotFound` for an unknown or expired record, or a note not on it.
+    async fn put_missing_photo(&self, photo: &MissingPhoto) -> Result<()>;
+    async fn missing_photo(&self, id: uuid::Uuid) -> Result<Option<MissingPhoto>>;
+    /// The photo ids of a record and of its notes (`None` for the record's own).
+    async fn missing_photo_ids(
+        &self,
+        record: MissingId,
+    ) -> Result<Vec<(Option<MissingNoteId>, uuid::Uuid)>>;
 }
 
 pub type DynStore = Arc<dyn Store>;

@@ -89,3 +89,18 @@ pub struct FeedWindow {
     pub skip: u32,
     pub max_results: u32,
 }
+
+/// A photo of a record (`note` None) or of one of its notes, as the server resized it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MissingPhoto {
+    pub id: uuid::Uuid,
+    pub record: MissingId,
+    pub note: Option<MissingNoteId>,
+    /// Who uploaded it: the reporter or a responder (the caller's rule).
+    pub uploaded_by: AccountId,
+    /// Of both sizes, e.g. `image/jpeg`.
+    pub content_type: String,
+    pub display: Vec<u8>,
+    pub thumbnail: Vec<u8>,
+    pub uploaded_at: Timestamp,
+}

@@ -114,6 +114,9 @@ conformance! {
         feeds_page_by_entry_date,
         locations_are_found_by_box_and_time,
     }
+    missing_photos {
+        a_photo_is_stored_replaced_and_wiped_with_its_record,
+    }
 }
 
 mod harness {

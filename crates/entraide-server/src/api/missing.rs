@@ -417,3 +417,45 @@ pub async fn call_witnesses(
     let asked = state.call_witnesses(&caller.account, id).await?;
     Ok(Json(json!({"asked": asked})))
 }
+
+#[derive(Deserialize)]
+pub struct PhotoTarget {
+    /// A note of the record, for the note's photo rather than the record's.
+    note: Option<String>,
+}
+
+/// POST /api/v1/missing/{id}/photo[?note=]: the raw image as the body (JPEG, PNG or WebP,
+/// ≤ 5 MB).
+pub async fn set_photo(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(target): Query<PhotoTarget>,
+    request: axum::extract::Request,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    use crate::ops::missing_photos::PHOTO_MAX_BYTES;
+    let id: MissingId = parse_id(&id, "missing-person record")?;
+    let note: Option<MissingNoteId> = target
+        .note
+        .map(|note| parse_id(&note, "missing-person note"))
+        .transpose()?;
+    let upload = axum::body::to_bytes(request.into_body(), PHOTO_MAX_BYTES)
+        .await
+        .map_err(|_| {
+            AppError::Invalid(entraide_core::Invalids(vec![entraide_core::Invalid::new(
+                "photo",
+                "the photo is larger than 5 MB",
+            )]))
+        })?;
+    let photo = state
+        .set_missing_photo(&caller.account, id, note, upload.to_vec())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "id": photo,
+            "display": format!("/missing/photos/{photo}/display"),
+            "thumbnail": format!("/missing/photos/{photo}/thumb"),
+        })),
+    ))
+}

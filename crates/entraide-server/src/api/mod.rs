@@ -75,6 +75,11 @@ fn missing_router() -> Router<AppState> {
         .route("/missing/{id}/claim", post(missing::claim))
         .route("/missing/{id}/witness-call", post(missing::call_witnesses))
         .route("/missing/{id}/person", post(missing::link_person))
+        // The photo handler reads the body itself, to refuse one over 5 MB with a 422.
+        .route(
+            "/missing/{id}/photo",
+            post(missing::set_photo).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/missing/notes/{note}/flag", post(missing::flag_note))
         .route("/missing/notes/{note}/hide", post(missing::hide_note))
         .route("/missing/notes/{note}/unhide", post(missing::unhide_note))

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod contacts;
 pub mod crises;
 pub mod missing;
+pub mod missing_photos;
 pub mod pfif;
 pub mod safety;
 pub mod shelter;

@@ -6,6 +6,7 @@ use super::layout::{self, csrf, field, form_errors, when};
 use super::{Ctx, FormErrors, PageError, PageForm, done, see_other};
 use crate::api::parse_id;
 use crate::ops::missing::{MissingView, NewNote, NewReport};
+use crate::ops::missing_photos::THUMBNAIL_MAX_SIDE;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -14,6 +15,7 @@ use entraide_core::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Results shown on the search page.
 const PAGE_RESULTS: usize = 20;
@@ -88,7 +90,8 @@ async fn render_record(
 ) -> Result<Response, PageError> {
     let viewer = ctx.caller.as_ref().map(|c| &c.account);
     let view = state.view_missing(viewer, id).await?;
-    let main = record_markup(ctx, &view, errors);
+    let photos = state.missing_photos_of(id).await?;
+    let main = record_markup(ctx, &view, &photos, errors);
     Ok(layout::page(
         ctx,
         errors.status_or_ok(),
@@ -98,7 +101,12 @@ async fn render_record(
     ))
 }
 
-fn record_markup(ctx: &Ctx, view: &MissingView, errors: &FormErrors) -> Markup {
+fn record_markup(
+    ctx: &Ctx,
+    view: &MissingView,
+    photos: &HashMap<Option<MissingNoteId>, uuid::Uuid>,
+    errors: &FormErrors,
+) -> Markup {
     let r = &view.record;
     let p = &r.person;
     let responder = ctx
@@ -107,6 +115,7 @@ fn record_markup(ctx: &Ctx, view: &MissingView, errors: &FormErrors) -> Markup {
         .is_some_and(|c| c.account.role.is_responder());
     html! {
         h1 #full-name { (p.full_name) }
+        @if let Some(photo) = photos.get(&None) { (thumbnail(ctx, *photo)) }
         p #record-status data-status=(status_attr(r.status)) {
             strong { (ctx.t(status_key(r.status))) }
             @if r.verified { " · " span.badge #verified { (ctx.t("missing.verified")) } }
@@ -135,6 +144,7 @@ fn record_markup(ctx: &Ctx, view: &MissingView, errors: &FormErrors) -> Markup {
                             @else { (note.details.author_name.as_deref().unwrap_or("—")) }
                             " · " (when(note.source_date))
                         }
+                        @if let Some(photo) = photos.get(&Some(note.id)) { (thumbnail(ctx, *photo)) }
                         @if let Some(text) = &note.details.text { p.note-text { (text) } }
                         @if let Some(place) = &note.details.last_known_location { p.muted { (ctx.t("missing.last_known_location")) " " (place) } }
                     }
@@ -221,6 +231,10 @@ pub async fn add_note(
 #[serde(default)]
 pub struct ReportForm {
     csrf: String,
+    /// Made when the form is shown and sent back with it: a second submission of the same
+    /// form (a double click, a resend after a lost answer) derives the same record id, as an
+    /// API retry with the same Idempotency-Key does, and so finds the record the first made.
+    form_key: String,
     full_name: String,
     alternate_names: String,
     age: String,
@@ -233,7 +247,11 @@ pub struct ReportForm {
 /// "I have information about someone": find the person's record to add a note, or report
 /// them missing.
 pub async fn report_page(ctx: Ctx) -> Result<Response, PageError> {
-    render_report(&ctx, &ReportForm::default(), &FormErrors::default())
+    let form = ReportForm {
+        form_key: uuid::Uuid::new_v4().to_string(),
+        ..ReportForm::default()
+    };
+    render_report(&ctx, &form, &FormErrors::default())
 }
 
 fn render_report(ctx: &Ctx, form: &ReportForm, errors: &FormErrors) -> Result<Response, PageError> {
@@ -244,6 +262,7 @@ fn render_report(ctx: &Ctx, form: &ReportForm, errors: &FormErrors) -> Result<Re
         (form_errors(ctx.lang, errors))
         form #report-form method="post" action="/missing/report" {
             (csrf(ctx))
+            input type="hidden" name="form_key" value=(form.form_key);
             (field(ctx.t("missing.name"), html! { input #full_name name="full_name" value=(form.full_name) required; }, "full_name", errors))
             (field(ctx.t("missing.alternate_names"), html! { input #alternate_names name="alternate_names" value=(form.alternate_names); }, "alternate_names", errors))
             (field(ctx.t("missing.age"), html! { input #age name="age" value=(form.age) inputmode="numeric"; }, "age", errors))
@@ -288,11 +307,64 @@ pub async fn report(
         },
         expiry_date: None,
     };
-    match state
-        .report_missing(&caller.account, MissingId::new(), new)
-        .await
-    {
+    // Scoped to the account, so a key seen by someone else can't reach another's record.
+    let id = if form.form_key.is_empty() {
+        MissingId::new()
+    } else {
+        let name = format!(
+            "page:missing/report\n{}\n{}",
+            caller.account.id, form.form_key
+        );
+        MissingId(uuid::Uuid::new_v5(
+            &uuid::Uuid::NAMESPACE_URL,
+            name.as_bytes(),
+        ))
+    };
+    match state.report_missing(&caller.account, id, new).await {
         Ok(id) => Ok(see_other(&format!("/missing/{id}"))),
         Err(e) => render_report(&ctx, &form, &FormErrors::from_app(e)?),
     }
+}
+
+/// A photo's thumbnail, linking to its display size.
+fn thumbnail(ctx: &Ctx, photo: uuid::Uuid) -> Markup {
+    html! {
+        a.photo href={ "/missing/photos/" (photo) "/display" } {
+            img src={ "/missing/photos/" (photo) "/thumb" } alt=(ctx.t("missing.photo"))
+                width=(THUMBNAIL_MAX_SIDE) loading="lazy";
+        }
+    }
+}
+
+/// GET /missing/photos/{id}/{display|thumb}: a photo never changes under its id (a new upload
+/// gets a new one), so browsers and caches may keep it; it goes once its record is deleted.
+pub async fn photo(
+    State(state): State<AppState>,
+    Path((id, size)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let id: uuid::Uuid = parse_id(&id, "photo")?;
+    let photo = state
+        .store
+        .missing_photo(id)
+        .await
+        .map_err(crate::error::AppError::from)?
+        .ok_or_else(|| crate::error::AppError::not_found("photo"))?;
+    let bytes = match size.as_str() {
+        "display" => photo.display,
+        "thumb" => photo.thumbnail,
+        _ => return Err(crate::error::AppError::not_found("photo size").into()),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, photo.content_type),
+            (
+                header::CACHE_CONTROL,
+                "public, max-age=31536000, immutable".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

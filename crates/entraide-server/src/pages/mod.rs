@@ -88,6 +88,7 @@ pub fn router() -> Router<AppState> {
         .route("/shelter/requests/{id}", get(shelter::request_page))
         .route("/shelter/requests/{id}/{verb}", post(shelter::act))
         .route("/assets/{file}", get(assets::serve))
+        .route("/missing/photos/{id}/{size}", get(missing::photo))
 }
 
 const FLASH_COOKIE: &str = "entraide_flash";

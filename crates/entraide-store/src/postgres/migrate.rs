@@ -20,6 +20,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "missing",
         include_str!("../../migrations/postgres/0003_missing.sql"),
     ),
+    (
+        5,
+        "missing_photos",
+        include_str!("../../migrations/postgres/0005_missing_photos.sql"),
+    ),
 ];
 
 /// The advisory lock that serializes migrations: "entraide" in ASCII, unlikely to collide

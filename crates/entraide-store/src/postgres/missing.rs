@@ -538,6 +538,7 @@ async fn wipe(c: &impl GenericClient, record: MissingId) -> Result<()> {
     )
     .await?;
     for sql in [
+        "DELETE FROM missing_photos WHERE record_id = $1",
         "DELETE FROM missing_notes WHERE record_id = $1",
         "DELETE FROM missing_links WHERE record_id = $1 OR other_id = $1",
         "DELETE FROM missing_subscriptions WHERE record_id = $1",
@@ -662,4 +663,88 @@ pub(super) async fn locations_between(
         Ok((AccountId(row.try_get("account_id")?), location))
     })
     .collect()
+}
+
+pub(super) async fn put_photo(c: &impl GenericClient, photo: &crate::MissingPhoto) -> Result<()> {
+    if !live_locked(c, photo.record).await? {
+        return Err(StoreError::NotFound("missing-person record"));
+    }
+    if let Some(note) = photo.note {
+        let on_record = c
+            .query_opt(
+                "SELECT 1 FROM missing_notes WHERE id = $1 AND record_id = $2",
+                &[&note.0, &photo.record.0],
+            )
+            .await?;
+        if on_record.is_none() {
+            return Err(StoreError::NotFound("missing-person note"));
+        }
+    }
+    let note = photo.note.map(|n| n.0);
+    c.execute(
+        "DELETE FROM missing_photos WHERE record_id = $1 AND note_id IS NOT DISTINCT FROM $2",
+        &[&photo.record.0, &note],
+    )
+    .await?;
+    c.execute(
+        "INSERT INTO missing_photos (id, record_id, note_id, uploaded_by, content_type,
+             display, thumbnail, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            &photo.id,
+            &photo.record.0,
+            &note,
+            &photo.uploaded_by.0,
+            &photo.content_type,
+            &photo.display,
+            &photo.thumbnail,
+            &photo.uploaded_at,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn photo(c: &impl GenericClient, id: Uuid) -> Result<Option<crate::MissingPhoto>> {
+    let row = c
+        .query_opt(
+            "SELECT id, record_id, note_id, uploaded_by, content_type, display, thumbnail,
+                 uploaded_at
+             FROM missing_photos WHERE id = $1",
+            &[&id],
+        )
+        .await?;
+    row.map(|r| -> Result<crate::MissingPhoto> {
+        Ok(crate::MissingPhoto {
+            id: r.try_get(0)?,
+            record: MissingId(r.try_get(1)?),
+            note: r.try_get::<_, Option<Uuid>>(2)?.map(MissingNoteId),
+            uploaded_by: AccountId(r.try_get(3)?),
+            content_type: r.try_get(4)?,
+            display: r.try_get(5)?,
+            thumbnail: r.try_get(6)?,
+            uploaded_at: r.try_get(7)?,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn photo_ids(
+    c: &impl GenericClient,
+    record: MissingId,
+) -> Result<Vec<(Option<MissingNoteId>, Uuid)>> {
+    let rows = c
+        .query(
+            "SELECT note_id, id FROM missing_photos WHERE record_id = $1 ORDER BY uploaded_at, id",
+            &[&record.0],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<_, Option<Uuid>>(0)?.map(MissingNoteId),
+                r.try_get(1)?,
+            ))
+        })
+        .collect()
 }

@@ -1214,6 +1214,25 @@ impl Store for PostgresStore {
             .map(|row| Ok(AccountId(row.try_get(0)?)))
             .collect()
     }
+
+    async fn put_missing_photo(&self, photo: &crate::MissingPhoto) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        missing::put_photo(&tx, photo).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn missing_photo(&self, id: uuid::Uuid) -> Result<Option<crate::MissingPhoto>> {
+        missing::photo(&self.client().await?, id).await
+    }
+
+    async fn missing_photo_ids(
+        &self,
+        record: MissingId,
+    ) -> Result<Vec<(Option<MissingNoteId>, uuid::Uuid)>> {
+        missing::photo_ids(&self.client().await?, record).await
+    }
 }
 
 /// Both rows of a pair become mutual, as of `at`.

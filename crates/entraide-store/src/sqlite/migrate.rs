@@ -26,6 +26,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "missing",
         sql: include_str!("../../migrations/sqlite/0003_missing.sql"),
     },
+    Migration {
+        version: 5,
+        name: "missing_photos",
+        sql: include_str!("../../migrations/sqlite/0005_missing_photos.sql"),
+    },
 ];
 
 /// Applies the migrations this database lacks, each in its own transaction.

@@ -423,6 +423,7 @@ fn wipe(conn: &Connection, record: MissingId) -> Result<()> {
     )?
     .execute(params![record.0, to_json(&PersonDetails::default())?])?;
     for sql in [
+        "DELETE FROM missing_photos WHERE record_id = ?1",
         "DELETE FROM missing_notes WHERE record_id = ?1",
         "DELETE FROM missing_links WHERE record_id = ?1 OR other_id = ?1",
         "DELETE FROM missing_subscriptions WHERE record_id = ?1",
@@ -517,5 +518,73 @@ pub(super) fn locations_between(
         ],
         |r| Ok((account_id(r, 0)?, location(r, 1)?)),
     )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn put_photo(conn: &Connection, photo: &crate::MissingPhoto) -> Result<()> {
+    if !record_is_live(conn, photo.record)? {
+        return Err(StoreError::NotFound("missing-person record"));
+    }
+    if let Some(note) = photo.note {
+        let on_record = conn
+            .prepare_cached("SELECT 1 FROM missing_notes WHERE id = ?1 AND record_id = ?2")?
+            .query_row([note.0, photo.record.0], |_| Ok(()))
+            .optional()?;
+        if on_record.is_none() {
+            return Err(StoreError::NotFound("missing-person note"));
+        }
+    }
+    conn.prepare_cached("DELETE FROM missing_photos WHERE record_id = ?1 AND note_id IS ?2")?
+        .execute(params![photo.record.0, photo.note.map(|n| n.0)])?;
+    conn.prepare_cached(
+        "INSERT INTO missing_photos (id, record_id, note_id, uploaded_by, content_type,
+             display, thumbnail, uploaded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        photo.id,
+        photo.record.0,
+        photo.note.map(|n| n.0),
+        photo.uploaded_by.0,
+        photo.content_type,
+        photo.display,
+        photo.thumbnail,
+        Micros(photo.uploaded_at)
+    ])?;
+    Ok(())
+}
+
+pub(super) fn photo(conn: &Connection, id: Uuid) -> Result<Option<crate::MissingPhoto>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, record_id, note_id, uploaded_by, content_type, display, thumbnail,
+                 uploaded_at
+             FROM missing_photos WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(crate::MissingPhoto {
+                id: r.get(0)?,
+                record: MissingId(r.get(1)?),
+                note: r.get::<_, Option<Uuid>>(2)?.map(MissingNoteId),
+                uploaded_by: account_id(r, 3)?,
+                content_type: r.get(4)?,
+                display: r.get(5)?,
+                thumbnail: r.get(6)?,
+                uploaded_at: time(r, 7)?,
+            })
+        })
+        .optional()?)
+}
+
+pub(super) fn photo_ids(
+    conn: &Connection,
+    record: MissingId,
+) -> Result<Vec<(Option<MissingNoteId>, Uuid)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT note_id, id FROM missing_photos WHERE record_id = ?1 ORDER BY uploaded_at, id",
+    )?;
+    let rows = stmt.query_map([record.0], |r| {
+        Ok((r.get::<_, Option<Uuid>>(0)?.map(MissingNoteId), r.get(1)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -633,4 +633,21 @@ impl Store for SqliteStore {
     async fn responder_ids(&self) -> Result<Vec<AccountId>> {
         self.read(accounts::responder_ids).await
     }
+
+    async fn put_missing_photo(&self, photo: &crate::MissingPhoto) -> Result<()> {
+        let photo = photo.clone();
+        self.write(false, move |c| missing::put_photo(c, &photo))
+            .await
+    }
+
+    async fn missing_photo(&self, id: uuid::Uuid) -> Result<Option<crate::MissingPhoto>> {
+        self.read(move |c| missing::photo(c, id)).await
+    }
+
+    async fn missing_photo_ids(
+        &self,
+        record: MissingId,
+    ) -> Result<Vec<(Option<MissingNoteId>, uuid::Uuid)>> {
+        self.read(move |c| missing::photo_ids(c, record)).await
+    }
 }

@@ -8,6 +8,7 @@ pub mod crises;
 pub mod idempotency;
 pub mod inbox;
 pub mod missing;
+pub mod missing_photos;
 pub mod places;
 pub mod safety;
 pub mod shelter;

@@ -7,11 +7,11 @@
 //! 2. loading the search index from the store, as `serve` does at start;
 //! 3. search latency p50/p99 of the registry's search (`AppState::search_missing`: the name
 //!    index, then the records read from the store) on the benchmark's misspelt queries;
-//! 4. recall@10 of those queries.
-//!
-//! The comparison with PostgreSQL's pg_trgm is `bench/missing_search.rs` (not yet in this
-//! branch).
+//! 4. recall@10 of those queries (strict, and counting same-name ties: `benchset::recall_among`);
+//! 5. with `--postgres URL`, the name search alone against PostgreSQL's pg_trgm on the same
+//!    records and queries (`bench/missing_search.rs`), and the ratio.
 
+use super::missing_search::{RESULTS, SearchComparison, compare_with_pg_trgm};
 use super::{Latency, micros_histogram, record};
 use clap::Args;
 use entraide_bus::Bus;
@@ -34,15 +34,19 @@ pub struct MissingBench {
     /// The seed of the generated names and queries.
     #[arg(long, default_value_t = 4)]
     seed: u64,
-    /// A PostgreSQL server to measure instead of SQLite (a scratch database is created on
-    /// it and dropped afterwards).
-    #[arg(long)]
+    /// A PostgreSQL server to hold the store instead of SQLite (a scratch database is
+    /// created on it and dropped afterwards).
+    #[arg(long, value_name = "URL")]
+    store_postgres: Option<String>,
+    /// A PostgreSQL server (with pg_trgm available) to compare the name search with, on the
+    /// same records and queries (a scratch database is created on it and dropped afterwards).
+    #[arg(long, value_name = "URL")]
     postgres: Option<String>,
 }
 
 pub async fn run(args: MissingBench) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let scratch = match &args.postgres {
+    let scratch = match &args.store_postgres {
         Some(url) => Some(ScratchDatabase::create(url, "entraide_bench").await?),
         None => None,
     };
@@ -120,7 +124,7 @@ async fn measure(args: &MissingBench, database: &Database) -> anyhow::Result<()>
     for query in &queries {
         let started = Instant::now();
         let results = state
-            .search_missing(&query.text, 10)
+            .search_missing(&query.text, RESULTS)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         record(&mut latencies, started.elapsed());
@@ -144,9 +148,59 @@ async fn measure(args: &MissingBench, database: &Database) -> anyhow::Result<()>
         latency.max_ms
     );
     println!(
-        "recall@10: {:.4} ({found}/{})",
+        "recall@10 (registry search): {:.4} ({found}/{})",
         found as f64 / queries.len().max(1) as f64,
         queries.len()
     );
+    let name_index = benchset::index(&people);
+    print!(
+        "name index alone, {}",
+        benchset::recall_among(&name_index, &people, &queries, RESULTS)
+    );
+    drop(name_index);
+
+    if let Some(admin_url) = &args.postgres {
+        let records: Vec<(uuid::Uuid, Vec<String>)> = people
+            .iter()
+            .zip(&ids)
+            .map(|(person, id)| {
+                (
+                    id.0,
+                    person.names().into_iter().map(str::to_owned).collect(),
+                )
+            })
+            .collect();
+        let queries: Vec<(String, uuid::Uuid)> = queries
+            .iter()
+            .map(|query| (query.text.clone(), ids[query.record].0))
+            .collect();
+        let comparison = compare_with_pg_trgm(&records, &queries, admin_url).await?;
+        print_comparison(&comparison);
+    }
     Ok(())
+}
+
+fn print_comparison(comparison: &SearchComparison) {
+    println!(
+        "name search against pg_trgm (similarity threshold {}), {} records, {} queries, one at a time:",
+        comparison.pg_trgm_similarity_threshold, comparison.records, comparison.queries
+    );
+    for (engine, figures) in [
+        ("entraide-names", &comparison.names),
+        ("pg_trgm", &comparison.pg_trgm),
+    ] {
+        println!(
+            "  {engine:<15} load {:.1} s ({:.0} records/s), p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms, recall@10 {:.4}",
+            figures.load_seconds,
+            figures.records_per_second,
+            figures.search.p50_ms,
+            figures.search.p99_ms,
+            figures.search.max_ms,
+            figures.recall_at_10
+        );
+    }
+    println!(
+        "  ratio (pg_trgm / entraide-names): p50 {:.1}x, p99 {:.1}x",
+        comparison.p50_ratio, comparison.p99_ratio
+    );
 }

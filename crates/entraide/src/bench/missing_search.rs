@@ -1,9 +1,9 @@
 //! Name search for the missing-persons registry, measured against PostgreSQL's pg_trgm on the
 //! same names and the same queries: for `entraide bench missing`.
 //!
-//! [`compare_with_pg_trgm`] is the whole comparison; the `entraide bench missing` command
-//! (registry branch) generates the data with `entraide_names::benchset`, gives each record a
-//! UUID, and prints the returned [`SearchComparison`].
+//! [`compare_with_pg_trgm`] is the whole comparison; `entraide bench missing --postgres URL`
+//! generates the data with `entraide_names::benchset`, gives each record its UUID, and prints
+//! the returned [`SearchComparison`].
 
 use super::{Latency, micros_histogram, record};
 use anyhow::Context;
@@ -219,8 +219,8 @@ mod tests {
             .unwrap_or(default)
     }
 
-    /// Small by default; until `entraide bench missing` exists, the README's figures come from
-    /// this test in release mode with ENTRAIDE_NAMES_COMPARE_RECORDS and _QUERIES set.
+    /// Small by default (the full-size figures come from `entraide bench missing --postgres`);
+    /// ENTRAIDE_NAMES_COMPARE_RECORDS and _QUERIES set other sizes.
     #[tokio::test]
     async fn both_engines_are_measured_on_the_same_data() {
         let Ok(admin_url) = std::env::var("ENTRAIDE_TEST_POSTGRES") else {

@@ -2,9 +2,7 @@
 //! are commands, not tests: timings depend on the machine, so CI builds them and people run
 //! them (README gives the figures and the commands).
 
-// Wired into `entraide bench missing` by the missing-persons registry's branch.
 pub mod missing;
-#[allow(dead_code)]
 pub mod missing_search;
 pub mod safety;
 pub mod shelter;
