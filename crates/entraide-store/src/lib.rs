@@ -141,7 +141,8 @@ pub trait Store: Send + Sync + 'static {
     async fn prompts_for(&self, account: AccountId) -> Result<Vec<Prompt>>;
     /// Applies a safety action: the durable write behind every "I'm safe". Acknowledged
     /// (returns) only once committed; implementations group concurrent marks into one commit.
-    /// Returns the mark that now stands and the mutual contacts to tell of it.
+    /// Returns the mark that now stands, the mutual contacts to tell of it, and the
+    /// missing-person records tied to the person.
     async fn mark(&self, write: MarkWrite) -> Result<Marked>;
     /// Every mark of a person in a crisis, oldest first: the history behind the latest one.
     async fn mark_history(&self, crisis: CrisisId, account: AccountId) -> Result<Vec<MarkEvent>>;
@@ -290,8 +291,6 @@ pub trait Store: Send + Sync + 'static {
         record: MissingId,
         account: Option<AccountId>,
     ) -> Result<()>;
-    /// The live records tied to this account.
-    async fn missing_linked_to(&self, account: AccountId) -> Result<Vec<MissingId>>;
     async fn subscribe_missing(
         &self,
         record: MissingId,

@@ -1,7 +1,8 @@
 //! The rows the store hands back and takes in.
 
 use entraide_core::{
-    AccountId, CrisisId, Event, Handle, Location, MarkOrigin, Role, SafetyStatus, Timestamp,
+    AccountId, CrisisId, Event, Handle, Location, MarkOrigin, MissingId, Role, SafetyStatus,
+    Timestamp,
 };
 use serde::Serialize;
 
@@ -125,6 +126,9 @@ pub struct Marked {
     /// The person's mutual contacts, read in the transaction that committed the mark: exactly
     /// those entitled to see it at that moment, at no extra round trip on the hot path.
     pub contacts: Vec<AccountId>,
+    /// The live missing-person records tied to the person, read in the same transaction: a
+    /// safe mark is news for them (see the registry's Safety Check link).
+    pub linked_records: Vec<MissingId>,
 }
 
 /// One line of a person's mark history.

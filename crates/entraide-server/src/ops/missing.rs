@@ -384,14 +384,16 @@ impl AppState {
     }
 
     /// The Safety Check hook: `person` marked themselves safe at `at`; each record tied to
-    /// them gets a believed_alive note from Safety Check (once per mark, even if retried).
+    /// them (`records`, read with the mark) gets a believed_alive note from Safety Check
+    /// (once per mark, even if retried).
     pub(crate) async fn marked_safe_in_registry(
         &self,
         person: &Account,
+        records: &[MissingId],
         crisis: entraide_core::CrisisId,
         at: Timestamp,
     ) -> AppResult<()> {
-        for record in self.store.missing_linked_to(person.id).await? {
+        for &record in records {
             let name = format!(
                 "safety-check\n{record}\n{crisis}\n{}",
                 at.timestamp_micros()

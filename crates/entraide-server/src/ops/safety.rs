@@ -122,6 +122,7 @@ impl AppState {
         let Marked {
             standing: mark,
             contacts,
+            linked_records,
         } = self.store.mark(write).await?;
         if !contacts.is_empty() {
             let event = Event::ContactStatus {
@@ -138,12 +139,16 @@ impl AppState {
             self.bus.publish(&Recipients::Accounts(contacts), event);
         }
         if let Some(m) = &mark
+            && !linked_records.is_empty()
             && m.status == SafetyStatus::Safe
             && m.origin == entraide_core::MarkOrigin::Own
         {
             // The mark is committed whatever happens to the registry's note: a failure
             // there is logged, not answered as a failed "I'm safe".
-            if let Err(e) = self.marked_safe_in_registry(person, crisis_id, m.at).await {
+            if let Err(e) = self
+                .marked_safe_in_registry(person, &linked_records, crisis_id, m.at)
+                .await
+            {
                 tracing::warn!(error = %e, account = %person.id, "missing-person registry not told of a safe mark");
             }
         }

@@ -19,7 +19,7 @@ use crate::{
     CurrentMark, MarkAction, MarkActionKind, MarkWrite, Marked, Result, StoreError, WriteStats,
 };
 use deadpool_postgres::{Object, Pool, Transaction};
-use entraide_core::{AccountId, MarkOrigin, SafetyMark, SafetyStatus, Timestamp};
+use entraide_core::{AccountId, MarkOrigin, MissingId, SafetyMark, SafetyStatus, Timestamp};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -141,29 +141,47 @@ async fn apply(
         }
     }
     own_run(&mut tx, &run, &mut outcomes).await?;
-    let mut contacts = mutual_contacts(&tx, writes, &outcomes).await?;
+    let people = applied_people(writes, &outcomes);
+    let mut contacts = grouped(
+        &tx,
+        "SELECT account_id, contact_id FROM contacts
+         WHERE account_id = ANY($1) AND state = 'mutual'",
+        &people,
+    )
+    .await?;
+    let mut linked = grouped(
+        &tx,
+        "SELECT linked_account, id FROM missing_records
+         WHERE linked_account = ANY($1) AND NOT expired ORDER BY id",
+        &people,
+    )
+    .await?;
     tx.commit().await?;
+    let take = |map: &mut HashMap<Uuid, Vec<Uuid>>, person: Uuid| {
+        map.get_mut(&person).map_or_else(Vec::new, std::mem::take)
+    };
     Ok(writes
         .iter()
         .zip(outcomes)
         .map(|(write, outcome)| {
+            let person = write.account.0;
             outcome.map(|standing| Marked {
                 standing,
-                contacts: contacts
-                    .get_mut(&write.account.0)
-                    .map_or_else(Vec::new, std::mem::take),
+                contacts: take(&mut contacts, person)
+                    .into_iter()
+                    .map(AccountId)
+                    .collect(),
+                linked_records: take(&mut linked, person)
+                    .into_iter()
+                    .map(MissingId)
+                    .collect(),
             })
         })
         .collect())
 }
 
-/// The mutual contacts of everyone whose write applied, read in the transaction that
-/// commits the writes: one query per batch, not one per mark.
-async fn mutual_contacts(
-    tx: &Transaction<'_>,
-    writes: &[MarkWrite],
-    outcomes: &[Outcome],
-) -> Result<HashMap<Uuid, Vec<AccountId>>, tokio_postgres::Error> {
+/// Everyone whose write applied, once each.
+fn applied_people(writes: &[MarkWrite], outcomes: &[Outcome]) -> Vec<Uuid> {
     let mut people: Vec<Uuid> = writes
         .iter()
         .zip(outcomes)
@@ -172,23 +190,28 @@ async fn mutual_contacts(
         .collect();
     people.sort_unstable();
     people.dedup();
-    let mut contacts: HashMap<Uuid, Vec<AccountId>> = HashMap::with_capacity(people.len());
+    people
+}
+
+/// Runs `sql` (person id, related id) for all `people` at once, in the transaction that
+/// commits the marks: one query per batch, not one per mark.
+async fn grouped(
+    tx: &Transaction<'_>,
+    sql: &str,
+    people: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Uuid>>, tokio_postgres::Error> {
+    let mut related: HashMap<Uuid, Vec<Uuid>> = HashMap::with_capacity(people.len());
     if people.is_empty() {
-        return Ok(contacts);
+        return Ok(related);
     }
-    let statement = tx
-        .prepare_cached(
-            "SELECT account_id, contact_id FROM contacts
-             WHERE account_id = ANY($1) AND state = 'mutual'",
-        )
-        .await?;
+    let statement = tx.prepare_cached(sql).await?;
     for row in tx.query(&statement, &[&people]).await? {
-        contacts
+        related
             .entry(row.try_get(0)?)
             .or_default()
-            .push(AccountId(row.try_get(1)?));
+            .push(row.try_get(1)?);
     }
-    Ok(contacts)
+    Ok(related)
 }
 
 async fn own_run(

@@ -461,21 +461,6 @@ pub(super) async fn set_account(
     .await
 }
 
-pub(super) async fn linked_to(
-    c: &impl GenericClient,
-    account: AccountId,
-) -> Result<Vec<MissingId>> {
-    cached::query(
-        c,
-        "SELECT id FROM missing_records WHERE linked_account = $1 AND NOT expired ORDER BY id",
-        &[&account.0],
-    )
-    .await?
-    .iter()
-    .map(|row| Ok(MissingId(row.try_get(0)?)))
-    .collect()
-}
-
 pub(super) async fn subscribe(
     c: &impl GenericClient,
     record: MissingId,

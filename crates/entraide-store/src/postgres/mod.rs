@@ -1140,10 +1140,6 @@ impl Store for PostgresStore {
         missing::set_account(&self.client().await?, record, account).await
     }
 
-    async fn missing_linked_to(&self, account: AccountId) -> Result<Vec<MissingId>> {
-        missing::linked_to(&self.client().await?, account).await
-    }
-
     async fn subscribe_missing(
         &self,
         record: MissingId,

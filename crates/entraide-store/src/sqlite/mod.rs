@@ -328,6 +328,7 @@ impl Store for SqliteStore {
             Ok(Marked {
                 standing: safety::mark(c, write)?,
                 contacts: accounts::mutual_contact_ids(c, person)?,
+                linked_records: missing::linked_to(c, person)?,
             })
         })
         .await
@@ -574,10 +575,6 @@ impl Store for SqliteStore {
     ) -> Result<()> {
         self.write(false, move |c| missing::set_account(c, record, account))
             .await
-    }
-
-    async fn missing_linked_to(&self, account: AccountId) -> Result<Vec<MissingId>> {
-        self.read(move |c| missing::linked_to(c, account)).await
     }
 
     async fn subscribe_missing(

@@ -1,9 +1,9 @@
 //! The missing-persons registry (issue 4).
 
-use super::{now, person, secs, sorted};
+use super::{active_crisis, answer, now, person, secs, sorted};
 use entraide_core::{
     AccountId, LastSeen, MissingId, MissingNoteId, NoteAuthor, NoteDetails, NoteOrigin, NoteStatus,
-    PersonDetails, ReporterContact, Timestamp,
+    PersonDetails, ReporterContact, SafetyStatus, Timestamp,
 };
 use entraide_geo::Point;
 use entraide_store::{
@@ -264,9 +264,19 @@ pub async fn verification_links_and_accounts(store: DynStore) {
         .await
         .unwrap();
     assert_eq!(one(&store, b.id).await.linked_account, Some(marie.id));
-    assert_eq!(store.missing_linked_to(marie.id).await.unwrap(), [b.id]);
+    // A mark of hers names the records tied to her, for the registry to hear of it.
+    let c = active_crisis(&store).await;
+    let marked = store
+        .mark(answer(&c, &marie, SafetyStatus::Safe, now()))
+        .await
+        .unwrap();
+    assert_eq!(marked.linked_records, [b.id]);
     store.set_missing_account(b.id, None).await.unwrap();
-    assert!(store.missing_linked_to(marie.id).await.unwrap().is_empty());
+    let marked = store
+        .mark(answer(&c, &marie, SafetyStatus::Safe, now()))
+        .await
+        .unwrap();
+    assert!(marked.linked_records.is_empty());
     assert!(matches!(
         store.set_missing_verified(MissingId::new(), true).await,
         Err(StoreError::NotFound(_))
