@@ -290,12 +290,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_stored() {
         )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    let fields: Vec<&str> = r.body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = r.error_fields();
     assert_eq!(fields, ["last_seen_lon"]);
     let r = sister
         .post(
@@ -303,12 +298,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_stored() {
             json!({"full_name": " ", "sex": "yes", "date_of_birth": "13/11/1980", "home_country": "France"}),
         )
         .await;
-    let fields: Vec<&str> = r.body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = r.error_fields();
     assert_eq!(
         fields,
         ["full_name", "sex", "date_of_birth", "home_country"]

@@ -598,12 +598,7 @@ async fn bad_input_gets_clear_errors_and_writes_nothing() {
         )
         .await;
     assert_eq!(r.status, 422);
-    let fields: Vec<&str> = r.body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = r.error_fields();
     assert_eq!(fields, ["handle", "password", "display_name"]);
     let r = anon
         .post("/api/v1/accounts", json!({"handle": "ok_handle"}))

@@ -637,12 +637,7 @@ async fn bad_input_is_named_and_changes_nothing() {
         )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    let fields: Vec<&str> = r.body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = r.error_fields();
     assert_eq!(
         fields,
         ["lat/lon", "address", "capacity", "features.languages"]

@@ -86,6 +86,18 @@ pub struct Reply {
     pub headers: reqwest::header::HeaderMap,
 }
 
+impl Reply {
+    /// The fields a validation error names, in the order the API gave them.
+    pub fn error_fields(&self) -> Vec<&str> {
+        self.body["error"]["fields"]
+            .as_array()
+            .expect("a validation error lists its fields")
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect()
+    }
+}
+
 impl Client {
     pub fn anonymous(server: &TestServer) -> Self {
         Self {
