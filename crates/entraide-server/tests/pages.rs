@@ -608,6 +608,12 @@ async fn every_page_is_small_on_first_load() {
         (&resp_browser, "/crises/new".into()),
         (&resp_browser, format!("/crises/{proposed}")),
         (&resp_browser, format!("/crises/{crisis}/need-help")),
+        (&anonymous, "/shelter".into()),
+        (&alice, "/shelter/host".into()),
+        (&resp_browser, "/shelter/responder".into()),
+        (&anonymous, "/missing".into()),
+        (&alice, "/missing/report".into()),
+        (&anonymous, "/trends".into()),
     ];
 
     let mut assets_size = 0;
