@@ -203,13 +203,26 @@ fn optional(
     errors.check(text(field, &value, 1, max))
 }
 
+/// An http(s) URL with a host: pages show these as links, so no other scheme
+/// (`javascript:`, `data:`) and nothing a browser would read differently (spaces, quotes).
 fn url(errors: &mut Invalids, field: &str, value: Option<String>) -> Option<String> {
-    let value = optional(errors, field, value, URL_MAX)?;
-    if value.starts_with("https://") || value.starts_with("http://") {
-        Some(value)
-    } else {
-        errors.push(Invalid::new(field, "must be an http:// or https:// URL"));
-        None
+    let value = optional(errors, field, value.map(|v| v.trim().to_string()), URL_MAX)?;
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    let well_formed = !value
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'));
+    match host {
+        Some(host) if !host.is_empty() && well_formed => Some(value),
+        _ => {
+            errors.push(Invalid::new(
+                field,
+                "must be an http:// or https:// URL with a host and no spaces",
+            ));
+            None
+        }
     }
 }
 
@@ -485,6 +498,40 @@ mod tests {
         assert_eq!(good.sex.as_deref(), Some("female"));
         assert_eq!(good.home_country.as_deref(), Some("FR"));
         assert_eq!(good.given_name, None);
+    }
+
+    #[test]
+    fn a_photo_url_is_http_with_a_host() {
+        for good in [
+            "https://example.org/photo.jpg",
+            "http://example.org",
+            " https://example.org/a?b=c#d ",
+        ] {
+            let details = PersonDetails {
+                photo_url: Some(good.into()),
+                ..person("Marie Dupont")
+            };
+            assert_eq!(
+                details.validate().unwrap().photo_url.as_deref(),
+                Some(good.trim())
+            );
+        }
+        for bad in [
+            "ftp://example.org/photo.jpg",
+            "data:image/png;base64,AAAA",
+            "https://",
+            "https:///photo.jpg",
+            "https://example.org/a photo.jpg",
+            "https://example.org/\"onmouseover=\"x",
+            "example.org/photo.jpg",
+        ] {
+            let details = PersonDetails {
+                photo_url: Some(bad.into()),
+                ..person("Marie Dupont")
+            };
+            let errors = details.validate().unwrap_err();
+            assert_eq!(errors.0[0].field, "photo_url", "{bad}");
+        }
     }
 
     #[test]

@@ -103,6 +103,17 @@ pub struct ServerConfig {
     #[arg(long, env = "ENTRAIDE_TRENDS_MAX_BATCH_BYTES", default_value_t = 8 * 1024 * 1024)]
     pub trends_max_batch_bytes: usize,
 
+    /// A NATS subject on the `nats_url` server whose messages are posts to count: each
+    /// message holds one or more JSON lines, read like a POST /api/v1/posts batch. Unset: none.
+    #[arg(long, env = "ENTRAIDE_TRENDS_NATS_SUBJECT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trends_nats_subject: Option<String>,
+
+    /// A post whose id was among about this many recent ids is a repeat (a retry, a
+    /// redelivery, overlapping archives) and is not counted again; 0 counts every copy.
+    #[arg(long, env = "ENTRAIDE_TRENDS_RECENT_IDS", default_value_t = 100_000)]
+    pub trends_recent_ids: usize,
+
     /// The PFIF domain of this registry: our missing-person records are exported as
     /// `<domain>/person.<id>`, and an import naming that domain refers to our own records.
     #[arg(
@@ -116,6 +127,21 @@ pub struct ServerConfig {
     /// PFIF requires an expiry date; after it only a placeholder remains.
     #[arg(long, env = "ENTRAIDE_MISSING_EXPIRY_DAYS", default_value_t = 365)]
     pub missing_expiry_days: u32,
+
+    /// An SMTP server for mailing the followers of a missing-person record its new notes:
+    /// smtp://host:port (plain, a local relay), smtp://user:password@host:587?tls=required
+    /// (STARTTLS) or smtps://user:password@host (TLS). Unset: no mail is sent.
+    #[arg(long, env = "ENTRAIDE_SMTP_URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp_url: Option<String>,
+
+    /// The From address of those mails, e.g. "entraide <noreply@entraide.example.org>".
+    #[arg(
+        long,
+        env = "ENTRAIDE_SMTP_FROM",
+        default_value = "entraide <noreply@entraide.localhost>"
+    )]
+    pub smtp_from: String,
 }
 
 impl Default for ServerConfig {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 mod feeds;
 pub mod idempotency;
+pub mod mail;
 mod metrics;
 mod ops;
 pub mod pages;

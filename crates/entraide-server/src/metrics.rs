@@ -15,9 +15,37 @@ pub struct RequestLabels {
     pub status: u16,
 }
 
+/// Posts fed to the trends, by where they came from and what became of them.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TrendsPostLabels {
+    /// `http`, `nats` or `demo`.
+    pub source: &'static str,
+    /// `accepted`, `late`, `repeated` or `rejected`.
+    pub outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct MailLabels {
+    /// sent, failed (the SMTP server refused or did not answer), dropped (the queue was
+    /// full), withheld (the note was hidden before its mail went).
+    pub outcome: &'static str,
+}
+
+/// The mails counted by outcome (`entraide_mails_total`): what the mail task holds.
+#[derive(Clone, Default)]
+pub struct MailOutcome(Family<MailLabels, Counter>);
+
+impl MailOutcome {
+    pub fn count(&self, outcome: &'static str, mails: u64) {
+        self.0.get_or_create(&MailLabels { outcome }).inc_by(mails);
+    }
+}
+
 pub struct Metrics {
     registry: Registry,
     pub requests: Family<RequestLabels, Counter>,
+    pub trends_posts: Family<TrendsPostLabels, Counter>,
+    pub mails: MailOutcome,
     pub live_streams: Gauge,
     marks: Gauge,
     mark_commits: Gauge,
@@ -29,6 +57,18 @@ impl Default for Metrics {
         let mut registry = Registry::with_prefix("entraide");
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register("http_requests", "HTTP requests answered", requests.clone());
+        let trends_posts = Family::<TrendsPostLabels, Counter>::default();
+        registry.register(
+            "trends_posts",
+            "Posts fed to the live trends, by source and outcome",
+            trends_posts.clone(),
+        );
+        let mails = MailOutcome::default();
+        registry.register(
+            "mails",
+            "Mails to followers of missing-person records, by outcome",
+            mails.0.clone(),
+        );
         let live_streams = Gauge::default();
         registry.register(
             "live_streams",
@@ -56,6 +96,8 @@ impl Default for Metrics {
         Self {
             registry,
             requests,
+            trends_posts,
+            mails,
             live_streams,
             marks,
             mark_commits,

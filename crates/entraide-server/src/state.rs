@@ -40,10 +40,13 @@ pub struct Inner {
     /// when serving starts, updated after each committed change (and on other instances'
     /// word, through `Invalidation::MissingRecord`).
     pub missing_index: std::sync::RwLock<NameIndex<MissingId>>,
+    /// Mail to followers, when SMTP is configured.
+    pub mailer: crate::mail::Mailer,
 }
 
 impl AppState {
-    /// The state with the bus the settings ask for: NATS when `nats_url` is set, else local.
+    /// The state with the bus the settings ask for: NATS when `nats_url` is set, else local;
+    /// and, when `trends_nats_subject` is set too, counting the posts published there.
     pub async fn with_configured_bus(
         store: DynStore,
         config: ServerConfig,
@@ -52,18 +55,29 @@ impl AppState {
             Some(url) => Bus::nats(url, &config.nats_subject).await?,
             None => Bus::local(),
         };
-        Ok(Self::new(store, bus, config))
+        let state = Self::new(store, bus, config);
+        if let (Some(url), Some(subject)) =
+            (&state.config.nats_url, &state.config.trends_nats_subject)
+        {
+            // Dropping the handle detaches the task: the subscription lives as long as the
+            // process, since it is the server's.
+            drop(state.subscribe_posts(url, subject).await?);
+        }
+        Ok(state)
     }
 
+    /// Within a Tokio runtime when SMTP is configured: the mail task starts here.
     pub fn new(store: DynStore, bus: Bus, config: ServerConfig) -> Self {
         let limits = RateLimits::new(&config);
+        let metrics = Metrics::default();
+        let mailer = crate::mail::Mailer::start(&config, store.clone(), metrics.mails.clone());
         let shelter = crate::ops::shelter::Shelter::new(&config);
         let trends = TrendsState::new(&config);
         Self(Arc::new(Inner {
             store,
             bus,
             config,
-            metrics: Metrics::default(),
+            metrics,
             limits,
             sessions: Cache::builder()
                 .max_capacity(200_000)
@@ -76,6 +90,7 @@ impl AppState {
             shelter,
             trends,
             missing_index: std::sync::RwLock::new(NameIndex::new()),
+            mailer,
         }))
     }
 }

@@ -3,18 +3,8 @@
 
 mod common;
 
-use common::{Client, spawn};
+use common::{Client, png, spawn};
 use serde_json::json;
-
-/// A real PNG, made here: 1200 × 800 pixels, a gradient so the encoder has work to do.
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 async fn upload(client: &Client, record: &str, body: Vec<u8>) -> (u16, serde_json::Value) {
     upload_to(client, &format!("/api/v1/missing/{record}/photo"), body).await
@@ -221,4 +211,87 @@ async fn a_retried_upload_stores_one_photo() {
         .unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].1.to_string(), ids[0]);
+}
+
+/// A photo given as a link: kept, exported in PFIF, and shown as a link (never loaded from
+/// the other site by readers' browsers); a link that isn't http(s) is refused.
+#[tokio::test]
+async fn a_photo_url_is_kept_shown_as_a_link_and_exported() {
+    let server = spawn().await;
+    let sister = Client::sign_up(&server, "sister").await;
+    let url = "https://photos.example.org/helene.jpg";
+    let r = sister
+        .post(
+            "/api/v1/missing",
+            json!({"full_name": "Hélène Dupont", "photo_url": url}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_string();
+    let r = sister.get(&format!("/api/v1/missing/{id}")).await;
+    assert_eq!(r.body["person"]["photo_url"], url);
+
+    let anonymous = Client::anonymous(&server);
+    let page = fetch(&anonymous, &format!("/missing/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(
+            "<a href=\"{url}\" rel=\"noreferrer noopener\">photos.example.org</a>"
+        )),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&format!("src=\"{url}\"")),
+        "the other site's image is never loaded by the page"
+    );
+    let feed = fetch(&anonymous, "/feeds/person")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        feed.contains(&format!("<pfif:photo_url>{url}</pfif:photo_url>")),
+        "{feed}"
+    );
+
+    for bad in [
+        "javascript:alert(1)",
+        "ftp://photos.example.org/helene.jpg",
+        "https://",
+        "https://photos.example.org/a photo.jpg",
+    ] {
+        let r = sister
+            .post(
+                "/api/v1/missing",
+                json!({"full_name": "Jean Martin", "photo_url": bad}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.body);
+        assert_eq!(r.error_fields(), ["photo_url"], "{}", r.body);
+        assert!(
+            r.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("http:// or https://"),
+            "{}",
+            r.body
+        );
+    }
+    let too_long = format!("https://photos.example.org/{}", "a".repeat(2000));
+    let r = sister
+        .post(
+            "/api/v1/missing",
+            json!({"full_name": "Jean Martin", "photo_url": too_long}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.error_fields(), ["photo_url"]);
+    assert_eq!(
+        server.state.store.missing_names().await.unwrap().len(),
+        1,
+        "nothing refused was stored"
+    );
 }

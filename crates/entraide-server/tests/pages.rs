@@ -702,3 +702,206 @@ async fn a_report_form_sent_twice_makes_one_record() {
     assert_ne!(second.location, first.location);
     assert_eq!(server.state.store.missing_names().await.unwrap().len(), 2);
 }
+
+/// The address for followers' mail is set on /me with the page's token, kept when refused,
+/// and shown to its account only.
+#[tokio::test]
+async fn my_email_is_set_on_my_page_and_shown_to_me_only() {
+    let server = common::spawn().await;
+    let mut alice = Browser::sign_up(&server, "alice").await;
+    let page = alice
+        .submit("/me/email", &[("email", "alice at example")])
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("not an email address"), "{}", page.body);
+    assert!(
+        page.body.contains("value=\"alice at example\""),
+        "what was typed stays in the form"
+    );
+    let page = alice
+        .submit("/me/email", &[("email", "alice@example.org")])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert!(
+        alice
+            .get("/me")
+            .await
+            .body
+            .contains("value=\"alice@example.org\"")
+    );
+
+    let forged = alice
+        .post(
+            "/me/email",
+            &[("csrf", "forged"), ("email", "mallory@example.org")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let mut bob = Browser::sign_up(&server, "bob").await;
+    assert!(!bob.get("/me").await.body.contains("example.org"));
+    assert!(
+        alice
+            .get("/me")
+            .await
+            .body
+            .contains("value=\"alice@example.org\""),
+        "a forged form changes nothing"
+    );
+
+    let page = alice.submit("/me/email", &[("email", "")]).await;
+    assert_eq!(page.status, 303);
+    assert!(!alice.get("/me").await.body.contains("example.org"));
+}
+
+/// The report form takes a link to a photo; the record's page shows it as a link, and a
+/// link that isn't http(s) is shown as an error beside its field.
+#[tokio::test]
+async fn the_report_form_takes_a_photo_link() {
+    let server = common::spawn().await;
+    let mut sister = Browser::sign_up(&server, "sister").await;
+    let form_page = sister.get("/missing/report").await;
+    let csrf = csrf_of(&form_page.body);
+    let refused = sister
+        .post(
+            "/missing/report",
+            &[
+                ("csrf", csrf.as_str()),
+                ("full_name", "Hélène Dupont"),
+                ("photo_url", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("http:// or https://"),
+        "{}",
+        refused.body
+    );
+    assert!(server.state.store.missing_names().await.unwrap().is_empty());
+
+    let created = sister
+        .post(
+            "/missing/report",
+            &[
+                ("csrf", csrf.as_str()),
+                ("full_name", "Hélène Dupont"),
+                ("photo_url", "https://photos.example.org/helene.jpg"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let record = sister.get(created.location.as_deref().unwrap()).await;
+    assert!(
+        record.body.contains(
+            "<a href=\"https://photos.example.org/helene.jpg\" rel=\"noreferrer noopener\">"
+        ),
+        "{}",
+        record.body
+    );
+}
+
+impl Browser {
+    /// Sends the record page's photo form, as a browser does: multipart, the token first.
+    async fn send_photo(&mut self, record_path: &str, token: &str, photo: Vec<u8>) -> Page {
+        let part = reqwest::multipart::Part::bytes(photo)
+            .file_name("photo.png")
+            .mime_str("image/png")
+            .unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", token.to_string())
+            .part("photo", part);
+        let request = self
+            .http
+            .post(format!("{}{record_path}/photo", self.base))
+            .multipart(form);
+        self.send(request).await
+    }
+}
+
+/// The reporter adds a photo from the record's page, without script; the page then shows
+/// its thumbnail. Someone else is shown no form and refused if they post one anyway.
+#[tokio::test]
+async fn the_reporter_adds_a_photo_from_the_record_page() {
+    let server = common::spawn().await;
+    let mut sister = Browser::sign_up(&server, "sister").await;
+    let created = sister
+        .submit("/missing/report", &[("full_name", "Hélène Dupont")])
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let record = created.location.unwrap();
+    let page = sister.get(&record).await;
+    assert!(
+        page.body.contains("enctype=\"multipart/form-data\""),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("/thumb\""), "no photo yet");
+    let token = csrf_of(&page.body);
+
+    let refused = sister
+        .send_photo(&record, &token, b"not an image at all".to_vec())
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("<p class=\"err\" id=\"photo-err\">not a JPEG, PNG or WebP image</p>"),
+        "the refusal is shown beside the field: {}",
+        refused.body
+    );
+
+    let oversized = sister
+        .send_photo(&record, &token, vec![0; 5 * 1024 * 1024 + 64 * 1024])
+        .await;
+    assert_eq!(oversized.status, 422, "{}", oversized.body);
+    assert!(
+        oversized.body.contains("larger than 5 MB"),
+        "{}",
+        oversized.body
+    );
+
+    let sent = sister
+        .send_photo(&record, &token, common::png(900, 600))
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(sent.location.as_deref(), Some(record.as_str()));
+    let page = sister.get(&record).await;
+    let thumbnail = page
+        .body
+        .split("src=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .find(|src| src.ends_with("/thumb"))
+        .expect("the record's page shows the photo's thumbnail")
+        .to_string();
+    let served = sister
+        .http
+        .get(format!("{}{thumbnail}", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), 200);
+    let image = image::load_from_memory(&served.bytes().await.unwrap()).unwrap();
+    assert_eq!((image.width(), image.height()), (160, 107));
+
+    let mut stranger = Browser::sign_up(&server, "stranger").await;
+    let page = stranger.get(&record).await;
+    assert!(
+        !page.body.contains("multipart/form-data"),
+        "no form for others"
+    );
+    let token = csrf_of(&page.body);
+    let refused = stranger
+        .send_photo(&record, &token, common::png(50, 50))
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let forged = sister
+        .send_photo(&record, "forged", common::png(50, 50))
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    let page = sister.get(&record).await;
+    assert!(
+        page.body.contains(&thumbnail),
+        "refused uploads leave the photo as it was"
+    );
+}

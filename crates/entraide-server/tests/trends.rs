@@ -6,13 +6,15 @@ mod common;
 use common::{Client, TestServer};
 use serde_json::Value;
 
-/// `count` posts a minute with `text` at (lat, lon) for minutes 21:mm of 13 Nov 2015 (UTC).
+/// `count` posts a minute with `text` at (lat, lon) for minutes 21:mm of 13 Nov 2015 (UTC),
+/// each with an id of its own (the same call gives the same ids: a batch sent again).
 fn lines(text: &str, lat: f64, lon: f64, minutes: std::ops::Range<u32>, count: u32) -> String {
     let mut out = String::new();
     for minute in minutes {
         for i in 0..count {
             out.push_str(&format!(
-                r#"{{"id":"{minute}-{i}","text":{},"created_at":"2015-11-13T21:{minute:02}:{i:02}Z","lat":{lat},"lon":{lon}}}"#,
+                r#"{{"id":{},"text":{},"created_at":"2015-11-13T21:{minute:02}:{i:02}Z","lat":{lat},"lon":{lon}}}"#,
+                serde_json::to_string(&format!("{text}@{lat},{lon}/{minute}-{i}")).unwrap(),
                 serde_json::to_string(text).unwrap()
             ));
             out.push('\n');
@@ -73,12 +75,145 @@ async fn only_responders_and_the_ingest_token_may_post() {
         "{body}"
     );
     let responder = Client::responder(&server, "resp").await;
-    let (status, body) = post_lines(&server, responder.token.as_deref(), batch).await;
+    let (status, body) = post_lines(
+        &server,
+        responder.token.as_deref(),
+        lines("#PorteOuverte", 48.8631, 2.3708, 31..32, 3),
+    )
+    .await;
     assert_eq!(
         (status, body["accepted"].as_u64()),
         (200, Some(3)),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn a_batch_sent_again_is_counted_once_and_the_answer_says_so() {
+    let server = common::spawn_with(config()).await;
+    let first = lines("#PorteOuverte", 48.8631, 2.3708, 30..32, 4);
+    let (status, body) = post_lines(&server, Some("feed-secret"), first.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (body["accepted"].as_u64(), body["repeated"].as_u64()),
+        (Some(8), Some(0))
+    );
+    // The retry of a batch whose answer was lost: nothing is counted twice.
+    let (status, body) = post_lines(&server, Some("feed-secret"), first.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (body["accepted"].as_u64(), body["repeated"].as_u64()),
+        (Some(0), Some(8))
+    );
+    // A batch overlapping the first, repeating a post within itself too.
+    let mut overlap = lines("#PorteOuverte", 48.8631, 2.3708, 31..33, 4);
+    overlap.push_str(first.lines().last().unwrap());
+    let (_, body) = post_lines(&server, Some("feed-secret"), overlap).await;
+    assert_eq!(
+        (body["accepted"].as_u64(), body["repeated"].as_u64()),
+        (Some(4), Some(5))
+    );
+
+    let r = Client::anonymous(&server)
+        .get("/api/v1/trends?lat=48.8626&lon=2.3795&radius_km=2")
+        .await;
+    assert_eq!(r.body["trends"][0]["count"], 12, "{}", r.body);
+    let metrics = reqwest::get(format!("{}/metrics", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        r#"entraide_trends_posts_total{source="http",outcome="accepted"} 12"#,
+        r#"entraide_trends_posts_total{source="http",outcome="repeated"} 13"#,
+    ] {
+        assert!(metrics.contains(line), "{line} not in\n{metrics}");
+    }
+}
+
+/// Posts published on a NATS subject are counted like a POST batch: the tags trend near
+/// their place, a malformed line is counted and the next line and message still are, and a
+/// message delivered twice counts once. Needs `ENTRAIDE_TEST_NATS`.
+#[tokio::test]
+async fn posts_published_on_nats_trend_and_a_malformed_line_stops_nothing() {
+    let Ok(nats) = std::env::var("ENTRAIDE_TEST_NATS") else {
+        eprintln!("skipped: set ENTRAIDE_TEST_NATS=nats://… to run the NATS posts test");
+        return;
+    };
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let subject = format!("entraide.test.posts.{run}");
+    let server = common::spawn_configured(entraide_server::ServerConfig {
+        nats_url: Some(nats.clone()),
+        nats_subject: format!("entraide.test.events.{run}"),
+        trends_nats_subject: Some(subject.clone()),
+        ..config()
+    })
+    .await;
+    let publisher = async_nats::connect(&nats).await.unwrap();
+    let first = format!(
+        "{{not json\n{}",
+        lines("Abri dispo #PorteOuverte", 48.8631, 2.3708, 30..31, 3)
+    );
+    let second = lines("#RechercheParis", 48.8631, 2.3708, 31..32, 4);
+    for message in [first, second.clone(), second] {
+        publisher
+            .publish(subject.clone(), message.into())
+            .await
+            .unwrap();
+    }
+    publisher.flush().await.unwrap();
+
+    let anyone = Client::anonymous(&server);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let body = loop {
+        let r = anyone
+            .get("/api/v1/trends?lat=48.8626&lon=2.3795&radius_km=2")
+            .await;
+        let mut found = tags(&r.body)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        found.sort();
+        if found == ["PorteOuverte", "RechercheParis"] {
+            let metrics = reqwest::get(format!("{}/metrics", server.url))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if metrics.contains(r#"{source="nats",outcome="repeated"} 4"#) {
+                break (r.body, metrics);
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the posts published on NATS did not trend: {}",
+            r.body
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let (trends, metrics) = body;
+    let count_of = |tag: &str| {
+        trends["trends"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tag"] == tag)
+            .map(|t| t["count"].as_u64().unwrap())
+    };
+    assert_eq!(count_of("PorteOuverte"), Some(3));
+    assert_eq!(
+        count_of("RechercheParis"),
+        Some(4),
+        "the redelivery counted once"
+    );
+    for line in [
+        r#"entraide_trends_posts_total{source="nats",outcome="accepted"} 7"#,
+        r#"entraide_trends_posts_total{source="nats",outcome="rejected"} 1"#,
+    ] {
+        assert!(metrics.contains(line), "{line} not in\n{metrics}");
+    }
 }
 
 #[tokio::test]

@@ -70,6 +70,21 @@ pub trait Store: Send + Sync + 'static {
     async fn session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>>;
     async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()>;
 
+    // --- an account's email address: for the mails of what it follows ---
+
+    /// Sets the account's email address (already validated by the caller), or forgets it
+    /// with `None`. `NotFound` for an unknown account.
+    async fn set_account_email(
+        &self,
+        account: AccountId,
+        email: Option<String>,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// The account's email address: shown to that account only.
+    async fn account_email(&self, account: AccountId) -> Result<Option<String>>;
+    /// The addresses of those of these accounts that have one, for the mailer only.
+    async fn account_emails(&self, accounts: &[AccountId]) -> Result<Vec<(AccountId, String)>>;
+
     // --- contacts: mutual, by request then accept ---
 
     /// Asks `to` to become a contact of `from`. If `to` had already asked `from`, they

@@ -37,6 +37,8 @@ conformance! {
         accounts_are_found_by_id_and_by_handle_with_their_hash,
         a_taken_handle_is_a_conflict,
         sessions_live_until_they_expire_or_are_deleted,
+        an_email_is_set_replaced_read_by_its_account_and_forgotten,
+        an_email_for_an_unknown_account_is_not_found,
     }
     contacts {
         a_request_is_pending_until_accepted,

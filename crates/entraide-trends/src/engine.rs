@@ -2,6 +2,7 @@
 
 use crate::intent::{Intent, Lexicon};
 use crate::post::Post;
+use crate::recent::RecentIds;
 use crate::sketch::SpaceSaving;
 use chrono::{DateTime, TimeDelta, Utc};
 use entraide_geo::{Point, Zone};
@@ -56,6 +57,9 @@ pub struct Config {
     pub baseline_windows: i64,
     /// A tag seen fewer times than this in the window is noise, not a trend.
     pub min_count: u64,
+    /// Post ids remembered to drop a post sent again: duplicates within about the last this
+    /// many ids are dropped (see [`crate::recent`]); 0 counts every post.
+    pub recent_ids: usize,
 }
 
 impl Default for Config {
@@ -68,6 +72,7 @@ impl Default for Config {
             max_cells: 20_000,
             baseline_windows: 4,
             min_count: 3,
+            recent_ids: 100_000,
         }
     }
 }
@@ -127,6 +132,8 @@ pub struct Stats {
     pub posts: u64,
     /// Posts older than the oldest minute kept, skipped.
     pub late: u64,
+    /// Posts whose id was among the recent ones, skipped.
+    pub repeated: u64,
     /// Cells dropped to stay under `max_cells`.
     pub evicted_cells: u64,
 }
@@ -165,9 +172,20 @@ pub struct Trends {
     newest_minute: Option<i64>,
     clock: u64,
     stats: Stats,
+    recent: RecentIds,
     /// Scratch space of [`Trends::add_tags`], kept to spare an allocation per post.
     key_buf: String,
     key_spans: Vec<(usize, usize, usize)>,
+}
+
+/// What became of a post handed to [`Trends::add`] or [`Trends::add_line`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    Counted,
+    /// Older than the oldest minute kept: skipped.
+    Late,
+    /// Its id was among the recent ones (see [`Config::recent_ids`]): skipped.
+    Repeated,
 }
 
 /// A neighbourhood where crisis-intent tags are rising (see [`Trends::crisis_bursts`]).
@@ -215,6 +233,7 @@ impl Trends {
 
     pub fn with_lexicon(cfg: Config, lexicon: Lexicon) -> Self {
         Self {
+            recent: RecentIds::new(cfg.recent_ids),
             cfg,
             lexicon,
             cells: HashMap::default(),
@@ -257,27 +276,56 @@ impl Trends {
         self.cells.values().map(area).sum::<usize>() + area(&self.global)
     }
 
-    /// Counts a post's hashtags. Returns `false` if the post was late and skipped.
-    pub fn add(&mut self, post: &Post) -> bool {
-        let mut tags: Vec<Hashtag<'_>> = Vec::new();
-        hashtags_into(&post.text, &mut tags);
-        self.add_tags(post.created_at, post.place, tags.iter().map(|h| h.tag))
+    /// Counts a post's hashtags, unless it is late or its id was counted lately.
+    pub fn add(&mut self, post: &Post) -> Added {
+        self.add_identified(&post.id, post.created_at, post.place, &post.text)
     }
 
-    /// Parses one JSON line (see [`crate::parse_post`]) and counts it: the hot path of a
-    /// stream, which borrows the fields it needs from the line instead of copying them.
-    /// Returns whether the post was counted (`false`: late).
-    pub fn add_line(&mut self, line: &str) -> Result<bool, crate::PostError> {
-        let mut tags: Vec<Hashtag<'_>> = Vec::with_capacity(4);
+    /// Parses one JSON line (see [`crate::parse_post`]) and counts it like [`Trends::add`]:
+    /// the hot path of a stream, which borrows the fields it needs from the line instead of
+    /// copying them.
+    pub fn add_line(&mut self, line: &str) -> Result<Added, crate::PostError> {
         if let Some(fields) = crate::post::scan(line) {
-            hashtags_into(&fields.text, &mut tags);
-            return Ok(self.add_tags(fields.created_at, fields.place, tags.iter().map(|h| h.tag)));
+            return Ok(self.add_identified(
+                &fields.id,
+                fields.created_at,
+                fields.place,
+                &fields.text,
+            ));
         }
         Ok(self.add(&crate::parse_post(line)?))
     }
 
-    /// Counts tags (raw spellings, without `#`) posted at `at` from `place`. A tag repeated in
-    /// one post counts once: a post is one voice. Returns `false` if the post was late.
+    fn add_identified(
+        &mut self,
+        id: &str,
+        at: DateTime<Utc>,
+        place: Option<LatLng>,
+        text: &str,
+    ) -> Added {
+        if self.is_late(minute_of(at)) {
+            self.stats.late += 1;
+            return Added::Late;
+        }
+        if self.recent.seen(id) {
+            self.stats.repeated += 1;
+            return Added::Repeated;
+        }
+        let mut tags: Vec<Hashtag<'_>> = Vec::with_capacity(4);
+        hashtags_into(text, &mut tags);
+        let counted = self.add_tags(at, place, tags.iter().map(|h| h.tag));
+        debug_assert!(counted, "checked not late above");
+        Added::Counted
+    }
+
+    fn is_late(&self, minute: i64) -> bool {
+        self.newest_minute
+            .is_some_and(|newest| minute <= newest - self.cfg.retention_minutes)
+    }
+
+    /// Counts tags (raw spellings, without `#`) posted at `at` from `place`, by a post
+    /// without an id (so never taken for a repeat). A tag repeated in one post counts once: a
+    /// post is one voice. Returns `false` if the post was late.
     pub fn add_tags<'a>(
         &mut self,
         at: DateTime<Utc>,
@@ -285,16 +333,13 @@ impl Trends {
         tags: impl IntoIterator<Item = &'a str>,
     ) -> bool {
         let minute = minute_of(at);
-        match self.newest_minute {
-            Some(newest) if minute <= newest - self.cfg.retention_minutes => {
-                self.stats.late += 1;
-                return false;
-            }
-            Some(newest) if minute <= newest => {}
-            _ => {
-                self.newest_minute = Some(minute);
-                self.prune(minute - self.cfg.retention_minutes);
-            }
+        if self.is_late(minute) {
+            self.stats.late += 1;
+            return false;
+        }
+        if self.newest_minute.is_none_or(|newest| minute > newest) {
+            self.newest_minute = Some(minute);
+            self.prune(minute - self.cfg.retention_minutes);
         }
         self.stats.posts += 1;
         self.clock += 1;
@@ -876,15 +921,57 @@ mod tests {
     #[test]
     fn add_reads_the_post_text() {
         let mut tr = Trends::new(Config::default());
-        let post = crate::parse_post(
-            r##"{"id":"1","text":"#PrayForParis #PrayForParis","created_at":"2015-11-13T22:00:00Z"}"##,
-        )
-        .unwrap();
-        for _ in 0..3 {
-            assert!(tr.add(&post));
+        for id in 1..=3 {
+            let post = crate::parse_post(&format!(
+                r##"{{"id":"{id}","text":"#PrayForParis #PrayForParis","created_at":"2015-11-13T22:00:00Z"}}"##
+            ))
+            .unwrap();
+            assert_eq!(tr.add(&post), Added::Counted);
         }
         let got = tr.trending_global(t(22, 0, 0), window(), 10);
         assert_eq!((got[0].tag.as_str(), got[0].count), ("PrayForParis", 3));
+    }
+
+    #[test]
+    fn a_post_sent_again_counts_once_as_a_line_or_a_value() {
+        let cfg = Config {
+            min_count: 1,
+            ..Config::default()
+        };
+        let mut tr = Trends::new(cfg.clone());
+        let line = |id: &str| {
+            format!(
+                r##"{{"id":"{id}","text":"#PrayForParis","created_at":"2015-11-13T22:00:00Z","lat":48.86,"lon":2.38}}"##
+            )
+        };
+        assert_eq!(tr.add_line(&line("a")), Ok(Added::Counted));
+        assert_eq!(tr.add_line(&line("a")), Ok(Added::Repeated));
+        // The same id through the slow path (a Twitter-shaped line) is the same post.
+        let twitter = r##"{"id":1,"id_str":"a","text":"#PrayForParis","created_at":"Fri Nov 13 22:00:00 +0000 2015"}"##;
+        assert_eq!(tr.add_line(twitter), Ok(Added::Repeated));
+        assert_eq!(
+            tr.add(&crate::parse_post(&line("a")).unwrap()),
+            Added::Repeated
+        );
+        assert_eq!(tr.add_line(&line("b")), Ok(Added::Counted));
+        assert_eq!(tr.stats().repeated, 3);
+        let got = tr.trending_near(paris(), 5.0, t(22, 0, 0), window(), 10);
+        assert_eq!((got[0].tag.as_str(), got[0].count), ("PrayForParis", 2));
+        let got = tr.trending_global(t(22, 0, 0), window(), 10);
+        assert_eq!(got[0].count, 2);
+
+        // With no memory of ids, every copy counts (the setting's 0).
+        let mut forgetful = Trends::new(Config {
+            recent_ids: 0,
+            ..cfg
+        });
+        for _ in 0..3 {
+            assert_eq!(forgetful.add_line(&line("a")), Ok(Added::Counted));
+        }
+        assert_eq!(
+            forgetful.trending_global(t(22, 0, 0), window(), 10)[0].count,
+            3
+        );
     }
 
     /// A burst in the 11th after an hour of steady chatter everywhere: it trends near Paris,

@@ -29,12 +29,13 @@
 pub mod engine;
 pub mod intent;
 pub mod post;
+pub mod recent;
 mod rng;
 pub mod sim;
 pub mod sketch;
 
 pub use engine::{
-    Burst, Config, RESOLUTION, RESOLUTIONS, Stats, Trend, Trends, parse_window,
+    Added, Burst, Config, RESOLUTION, RESOLUTIONS, Stats, Trend, Trends, parse_window,
     resolution_for_radius,
 };
 pub use intent::{Intent, Lexicon};

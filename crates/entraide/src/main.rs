@@ -7,7 +7,7 @@ mod pfif;
 mod settings;
 mod trends;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use entraide_bus::Bus;
 use entraide_core::Role;
@@ -179,6 +179,11 @@ fn init_logs(format: &str) {
 async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     // A broken lexicon file is a configuration error to fix before starting, not a fallback.
     entraide_server::trends::load_lexicon(&settings.server).map_err(anyhow::Error::msg)?;
+    if settings.server.trends_nats_subject.is_some() && settings.server.nats_url.is_none() {
+        bail!("trends_nats_subject needs nats_url: the NATS server to subscribe on");
+    }
+    // So is an SMTP URL that can't be used: every mail would be lost.
+    entraide_server::mail::transport(&settings.server).map_err(anyhow::Error::msg)?;
     let database = settings.storage.database()?;
     let store = entraide_store::open(&database)
         .await

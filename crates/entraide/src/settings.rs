@@ -110,6 +110,7 @@ impl ServeSettings {
         if shown.server.trends_ingest_token.is_some() {
             shown.server.trends_ingest_token = Some("***".into());
         }
+        shown.server.smtp_url = shown.server.smtp_url.as_deref().map(redact_url);
         Ok(toml::to_string(&shown)?)
     }
 }
@@ -185,8 +186,13 @@ mod tests {
         let (_, mut s) = parse(&["entraide"]);
         s.storage.database = Some("postgres://city:s3cret@db.example:5432/entraide".into());
         s.server.trends_ingest_token = Some("feed-s3cret".into());
+        s.server.smtp_url = Some("smtps://mailer:s3cret@smtp.example.org:465".into());
         let shown = s.to_toml_redacted().unwrap();
         assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("smtp_url = \"smtps://mailer:***@smtp.example.org:465\""),
+            "{shown}"
+        );
         assert!(shown.contains("trends_ingest_token = \"***\""), "{shown}");
         assert!(
             shown.contains("postgres://city:***@db.example:5432/entraide"),

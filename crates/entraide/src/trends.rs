@@ -4,7 +4,8 @@
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use clap::Args;
-use entraide_trends::{Config, Lexicon, Trend, Trends, parse_post, parse_window};
+use entraide_server::trends::PostSource;
+use entraide_trends::{Added, Config, Lexicon, Trend, Trends, parse_post, parse_window};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use serde_json::json;
@@ -69,6 +70,8 @@ struct Summary {
     malformed_lines: Vec<u64>,
     /// Posts older than the engine's retention behind the newest, skipped.
     late: u64,
+    /// Posts whose id was among the recent ones (the archive repeats itself), skipped.
+    repeated: u64,
     /// Posts after `--at`, not counted.
     after_at: u64,
     located: u64,
@@ -143,6 +146,14 @@ fn read_into(
                     summary.after_at += 1;
                     continue;
                 }
+                match trends.add(&post) {
+                    Added::Counted => {}
+                    Added::Late => summary.late += 1,
+                    Added::Repeated => {
+                        summary.repeated += 1;
+                        continue;
+                    }
+                }
                 summary.posts += 1;
                 summary.located += u64::from(post.place.is_some());
                 summary.first = Some(
@@ -155,9 +166,6 @@ fn read_into(
                         .last
                         .map_or(post.created_at, |l| l.max(post.created_at)),
                 );
-                if !trends.add(&post) {
-                    summary.late += 1;
-                }
             }
             Err(message) => {
                 summary.malformed += 1;
@@ -266,9 +274,10 @@ pub fn trends(args: TrendsArgs) -> anyhow::Result<()> {
 }
 
 /// `entraide serve --demo`: feeds the simulated night into the running server's trends, one
-/// simulated minute per second, then stops (the counts stay until they age out).
+/// simulated minute per second, through the same path as POST /api/v1/posts (so crises are
+/// proposed from its bursts too), then stops (the counts stay until they age out).
 pub async fn replay_demo(state: entraide_server::AppState) {
-    let mut minute_posts = Vec::new();
+    let mut batch = String::new();
     let mut current_minute = None;
     for line in entraide_trends::sim::Paris2015::new(2015, 1.0) {
         let Ok(post) = parse_post(&line) else {
@@ -276,19 +285,14 @@ pub async fn replay_demo(state: entraide_server::AppState) {
         };
         let minute = post.created_at.timestamp().div_euclid(60);
         if current_minute.is_some_and(|m| m != minute) {
-            feed(&state, &mut minute_posts);
+            state.count_posts(batch.as_bytes(), PostSource::Demo).await;
+            batch.clear();
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
         current_minute = Some(minute);
-        minute_posts.push(post);
+        batch.push_str(&line);
+        batch.push('\n');
     }
-    feed(&state, &mut minute_posts);
+    state.count_posts(batch.as_bytes(), PostSource::Demo).await;
     tracing::info!("demo: the simulated night is over");
-}
-
-fn feed(state: &entraide_server::AppState, posts: &mut Vec<entraide_trends::Post>) {
-    let mut engine = state.trends.engine.write().expect("trends lock");
-    for post in posts.drain(..) {
-        engine.add(&post);
-    }
 }

@@ -69,6 +69,28 @@ pub async fn me(caller: Caller) -> Json<Value> {
     Json(json!({"id": a.id, "handle": a.handle, "display_name": a.display_name, "role": a.role}))
 }
 
+pub async fn my_email(State(state): State<AppState>, caller: Caller) -> AppResult<Json<Value>> {
+    let email = state.my_email(&caller.account).await?;
+    Ok(Json(json!({"email": email})))
+}
+
+#[derive(Deserialize)]
+pub struct Email {
+    /// The address, or null (or "") to forget it.
+    email: Option<String>,
+}
+
+pub async fn set_my_email(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<Email>,
+) -> AppResult<Json<Value>> {
+    let email = state
+        .set_my_email(&caller.account, body.email.as_deref())
+        .await?;
+    Ok(Json(json!({"email": email})))
+}
+
 #[derive(Deserialize)]
 pub struct ReportedLocation {
     lat: f64,

@@ -441,12 +441,7 @@ pub async fn set_photo(
         .transpose()?;
     let upload = axum::body::to_bytes(request.into_body(), PHOTO_MAX_BYTES)
         .await
-        .map_err(|_| {
-            AppError::Invalid(entraide_core::Invalids(vec![entraide_core::Invalid::new(
-                "photo",
-                "the photo is larger than 5 MB",
-            )]))
-        })?;
+        .map_err(|_| crate::ops::missing_photos::too_large())?;
     let photo = state
         .set_missing_photo(&caller.account, id, note, upload.to_vec())
         .await?;

@@ -24,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(accounts::me))
         .route("/me/location", put(accounts::set_location))
         .route("/me/home", put(accounts::set_home))
+        .route(
+            "/me/email",
+            get(accounts::my_email).put(accounts::set_my_email),
+        )
         .route("/me/prompts", get(safety::prompts))
         .route("/me/inbox", get(accounts::inbox))
         .route(

@@ -10,6 +10,7 @@ use super::parse_id;
 use crate::auth::MaybeCaller;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::trends::PostSource;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -20,9 +21,6 @@ use entraide_trends::{Trend, parse_window};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-
-/// Malformed lines listed in an answer; beyond, only counted.
-const LISTED_REJECTIONS: usize = 100;
 
 /// Who is posting: the ingest token's holder or a responder, for the rate limit.
 fn poster(state: &AppState, headers: &HeaderMap, caller: MaybeCaller) -> AppResult<String> {
@@ -60,50 +58,29 @@ pub async fn ingest(
     let body: Bytes = axum::body::to_bytes(request.into_body(), limit)
         .await
         .map_err(|_| AppError::TooLarge(limit))?;
-    let text = std::str::from_utf8(&body)
+    std::str::from_utf8(&body)
         .map_err(|e| AppError::BadRequest(format!("the body is not UTF-8: {e}")))?;
-    let (mut accepted, mut late, mut rejected_count) = (0u64, 0u64, 0u64);
-    let mut rejected = Vec::new();
-    {
-        let mut engine = state.trends.engine.write().expect("trends lock");
-        for (number, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match engine.add_line(line) {
-                Ok(true) => accepted += 1,
-                Ok(false) => late += 1,
-                Err(e) => {
-                    rejected_count += 1;
-                    if rejected.len() < LISTED_REJECTIONS {
-                        rejected.push(json!({"line": number + 1, "message": e.to_string()}));
-                    }
-                }
-            }
-        }
-    }
-    // What this batch may have tipped over: a proposal for responders. The posts are
-    // counted whatever happens here, so a failure is logged, not answered.
-    if accepted > 0
-        && let Err(e) = state.propose_from_bursts().await
-    {
-        tracing::error!("proposing crises from the trends: {e}");
-    }
-    if accepted + late == 0 && rejected_count > 0 {
+    let counted = state.count_posts(&body, PostSource::Http).await;
+    if counted.accepted + counted.late + counted.repeated == 0 && counted.rejected > 0 {
         return Err(Invalid::new(
             "body",
             format!(
-                "no line is a post ({rejected_count} malformed; first: {})",
-                rejected[0]["message"].as_str().unwrap_or_default()
+                "no line is a post ({} malformed; first: {})",
+                counted.rejected, counted.rejected_lines[0].1
             ),
         )
         .into());
     }
     Ok(Json(json!({
-        "accepted": accepted,
-        "late": late,
-        "rejected": rejected_count,
-        "rejected_lines": rejected,
+        "accepted": counted.accepted,
+        "late": counted.late,
+        "repeated": counted.repeated,
+        "rejected": counted.rejected,
+        "rejected_lines": counted
+            .rejected_lines
+            .iter()
+            .map(|(line, message)| json!({"line": line, "message": message}))
+            .collect::<Vec<_>>(),
     })))
 }
 

@@ -90,4 +90,25 @@ impl AppState {
         self.bus.invalidate(Invalidation::Session(*token_hash));
         Ok(())
     }
+
+    /// My email address, for the mails of the records I follow: mine to read, no one else's.
+    pub async fn my_email(&self, me: &Account) -> AppResult<Option<String>> {
+        Ok(self.store.account_email(me.id).await?)
+    }
+
+    /// Sets my email address, checked (`email` field); empty or `None` forgets it.
+    pub async fn set_my_email(
+        &self,
+        me: &Account,
+        email: Option<&str>,
+    ) -> AppResult<Option<String>> {
+        let email = email
+            .filter(|e| !e.trim().is_empty())
+            .map(crate::mail::parse_address)
+            .transpose()?;
+        self.store
+            .set_account_email(me.id, email.clone(), chrono::Utc::now())
+            .await?;
+        Ok(email)
+    }
 }

@@ -210,8 +210,9 @@ impl AppState {
         self.write_missing_note(note, Some(me.id)).await
     }
 
-    /// Stores a note and tells the followers; a retried note (same id) answers as the
-    /// first time did and tells no one again.
+    /// Stores a note and tells the followers (live, in their inbox, and by mail to those
+    /// who gave an address); a retried note (same id) answers as the first time did and
+    /// tells no one again.
     pub async fn write_missing_note(
         &self,
         note: MissingNote,
@@ -238,6 +239,10 @@ impl AppState {
             },
         )
         .await?;
+        if !note.hidden {
+            // Queued, not sent: the mail task reads the note again before it goes.
+            self.mailer.note_added(note.record, note.id, followers);
+        }
         Ok((note.id, status))
     }
 

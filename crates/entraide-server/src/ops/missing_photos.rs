@@ -29,6 +29,11 @@ fn refused(message: &str) -> AppError {
     AppError::Invalid(Invalids(vec![Invalid::new("photo", message)]))
 }
 
+/// The refusal of an upload over [`PHOTO_MAX_BYTES`], wherever it is noticed.
+pub fn too_large() -> AppError {
+    refused("the photo is larger than 5 MB")
+}
+
 /// The two sizes of a photo, JPEG-encoded.
 pub struct Resized {
     pub display: Vec<u8>,
@@ -38,7 +43,7 @@ pub struct Resized {
 /// Decodes an upload and makes its two sizes; a refusal says why, for the `photo` field.
 pub fn resize_photo(upload: &[u8]) -> AppResult<Resized> {
     if upload.len() > PHOTO_MAX_BYTES {
-        return Err(refused("the photo is larger than 5 MB"));
+        return Err(too_large());
     }
     let mut reader = ImageReader::new(Cursor::new(upload))
         .with_guessed_format()

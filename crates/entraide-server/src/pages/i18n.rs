@@ -181,6 +181,7 @@ mod tests {
             include_str!("crisis.rs"),
             include_str!("responder.rs"),
             include_str!("trends.rs"),
+            include_str!("../mail.rs"),
         ];
         let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         let mut missing = Vec::new();

@@ -23,6 +23,13 @@ pub struct LocationForm {
 
 #[derive(Default, Deserialize)]
 #[serde(default)]
+pub struct EmailForm {
+    csrf: String,
+    email: String,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct HomeForm {
     csrf: String,
     home_lat: String,
@@ -31,15 +38,22 @@ pub struct HomeForm {
 }
 
 pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    render(&state, &ctx, None, None, &FormErrors::default()).await
+    render(&state, &ctx, Typed::Nothing, &FormErrors::default()).await
+}
+
+/// What was typed into the form that failed, kept in it.
+enum Typed<'a> {
+    Nothing,
+    Location(&'a LocationForm),
+    Home(&'a HomeForm),
+    Email(&'a EmailForm),
 }
 
 /// The page, with what was typed into a form that failed kept in it.
 async fn render(
     state: &AppState,
     ctx: &Ctx,
-    typed_location: Option<&LocationForm>,
-    typed_home: Option<&HomeForm>,
+    typed: Typed<'_>,
     errors: &FormErrors,
 ) -> Result<Response, PageError> {
     let caller = ctx.member()?;
@@ -54,6 +68,15 @@ async fn render(
         .home(me.id)
         .await
         .map_err(crate::error::AppError::from)?;
+    let email = match typed {
+        Typed::Email(f) => f.email.clone(),
+        _ => state.my_email(me).await?.unwrap_or_default(),
+    };
+    let (typed_location, typed_home) = match typed {
+        Typed::Location(f) => (Some(f), None),
+        Typed::Home(f) => (None, Some(f)),
+        Typed::Nothing | Typed::Email(_) => (None, None),
+    };
     let short = |v: f64| format!("{v:.5}");
     let location_values = match (typed_location, &latest) {
         (Some(f), _) => (f.lat.clone(), f.lon.clone(), f.accuracy_m.clone()),
@@ -128,6 +151,15 @@ async fn render(
                 }
             }
         }
+        section #email {
+            h2 { (ctx.t("me.email")) }
+            p.muted { (ctx.t("me.email_why")) }
+            form #email-form method="post" action="/me/email" {
+                (csrf(ctx))
+                (field(ctx.t("me.email_address"), html! { input #email_address name="email" type="email" autocomplete="email" maxlength="254" value=(email); }, "email", errors))
+                button type="submit" id="save-email" { (ctx.t("me.save_email")) }
+            }
+        }
     };
     Ok(layout::page(
         ctx,
@@ -158,7 +190,7 @@ pub async fn report_location(
         number(&mut errors, ctx.lang, "accuracy_m", &form.accuracy_m)
     };
     let (Some(lat), Some(lon), Some(accuracy)) = (lat, lon, accuracy) else {
-        return render(&state, &ctx, Some(&form), None, &errors).await;
+        return render(&state, &ctx, Typed::Location(&form), &errors).await;
     };
     let result = match Location::parse(lat, lon, accuracy, chrono::Utc::now()) {
         Ok(location) => state.report_location(&caller.account, location).await,
@@ -166,7 +198,15 @@ pub async fn report_location(
     };
     match result {
         Ok(()) => Ok(done("/me", "flash.location_saved")),
-        Err(e) => render(&state, &ctx, Some(&form), None, &FormErrors::from_app(e)?).await,
+        Err(e) => {
+            render(
+                &state,
+                &ctx,
+                Typed::Location(&form),
+                &FormErrors::from_app(e)?,
+            )
+            .await
+        }
     }
 }
 
@@ -181,7 +221,7 @@ pub async fn set_home(
     let lon = number(&mut errors, ctx.lang, "home_lon", &form.home_lon);
     let radius = number(&mut errors, ctx.lang, "radius_m", &form.radius_m);
     let (Some(lat), Some(lon), Some(radius)) = (lat, lon, radius) else {
-        return render(&state, &ctx, None, Some(&form), &errors).await;
+        return render(&state, &ctx, Typed::Home(&form), &errors).await;
     };
     // The same validation as a zone sent to the API: one rule for what an area is.
     let result = match Zone::from_json(&json!({"center": [lon, lat], "radius_m": radius})) {
@@ -190,7 +230,21 @@ pub async fn set_home(
     };
     match result {
         Ok(()) => Ok(done("/me", "flash.home_saved")),
-        Err(e) => render(&state, &ctx, None, Some(&form), &FormErrors::from_app(e)?).await,
+        Err(e) => render(&state, &ctx, Typed::Home(&form), &FormErrors::from_app(e)?).await,
+    }
+}
+
+/// Sets or (left empty) forgets my email address.
+pub async fn set_email(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<EmailForm>,
+) -> Result<Response, PageError> {
+    let caller = ctx.member_posting(&form.csrf)?;
+    match state.set_my_email(&caller.account, Some(&form.email)).await {
+        Ok(Some(_)) => Ok(done("/me", "flash.email_saved")),
+        Ok(None) => Ok(done("/me", "flash.email_cleared")),
+        Err(e) => render(&state, &ctx, Typed::Email(&form), &FormErrors::from_app(e)?).await,
     }
 }
 

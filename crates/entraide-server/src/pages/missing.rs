@@ -5,10 +5,13 @@
 use super::layout::{self, csrf, field, form_errors, when};
 use super::{Ctx, FormErrors, PageError, PageForm, done, see_other};
 use crate::api::parse_id;
+use crate::error::AppError;
 use crate::ops::missing::{MissingView, NewNote, NewReport};
-use crate::ops::missing_photos::THUMBNAIL_MAX_SIDE;
+use crate::ops::missing_photos::{PHOTO_MAX_BYTES, THUMBNAIL_MAX_SIDE, too_large};
 use crate::state::AppState;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use entraide_core::{
     LastSeen, MissingId, MissingNoteId, NoteDetails, NoteStatus, PersonDetails, ReporterContact,
@@ -20,7 +23,7 @@ use std::collections::HashMap;
 /// Results shown on the search page.
 const PAGE_RESULTS: usize = 20;
 
-fn status_key(status: Option<NoteStatus>) -> &'static str {
+pub(crate) fn status_key(status: Option<NoteStatus>) -> &'static str {
     match status {
         Some(NoteStatus::InformationSought) => "missing_status.information_sought",
         Some(NoteStatus::IsNoteAuthor) => "missing_status.is_note_author",
@@ -113,9 +116,26 @@ fn record_markup(
         .caller
         .as_ref()
         .is_some_and(|c| c.account.role.is_responder());
+    // The rule itself is `set_missing_photo`'s: this only spares others a form they can't use.
+    let may_set_photo = responder
+        || ctx
+            .caller
+            .as_ref()
+            .is_some_and(|c| r.reporter_account == Some(c.account.id));
     html! {
         h1 #full-name { (p.full_name) }
         @if let Some(photo) = photos.get(&None) { (thumbnail(ctx, *photo)) }
+        @if may_set_photo {
+            form #photo-form method="post" action={ "/missing/" (r.id) "/photo" } enctype="multipart/form-data" {
+                (csrf(ctx))
+                (field(ctx.t("missing.photo_file"), html! { input #photo type="file" name="photo" accept="image/jpeg,image/png,image/webp" required; }, "photo", errors))
+                button type="submit" #add-photo-button { (ctx.t("missing.add_photo")) }
+            }
+        }
+        @if let Some(url) = &p.photo_url {
+            // A link, never an image: loading it would tell another site who reads the record.
+            p #photo-url { (ctx.t("missing.photo_elsewhere")) " " a href=(url) rel="noreferrer noopener" { (site_of(url)) } }
+        }
         p #record-status data-status=(status_attr(r.status)) {
             strong { (ctx.t(status_key(r.status))) }
             @if r.verified { " · " span.badge #verified { (ctx.t("missing.verified")) } }
@@ -240,6 +260,7 @@ pub struct ReportForm {
     age: String,
     description: String,
     last_seen_place: String,
+    photo_url: String,
     reporter_email: String,
     reporter_phone: String,
 }
@@ -268,6 +289,7 @@ fn render_report(ctx: &Ctx, form: &ReportForm, errors: &FormErrors) -> Result<Re
             (field(ctx.t("missing.age"), html! { input #age name="age" value=(form.age) inputmode="numeric"; }, "age", errors))
             (field(ctx.t("missing.description"), html! { textarea #description name="description" rows="3" { (form.description) } }, "description", errors))
             (field(ctx.t("missing.last_seen"), html! { input #last_seen_place name="last_seen_place" value=(form.last_seen_place); }, "last_seen_place", errors))
+            (field(ctx.t("missing.photo_url"), html! { input #photo_url name="photo_url" type="url" maxlength="2000" value=(form.photo_url); }, "photo_url", errors))
             p.muted { (ctx.t("missing.private_contact")) }
             (field(ctx.t("missing.reporter_email"), html! { input #reporter_email name="reporter_email" type="email" value=(form.reporter_email); }, "reporter_email", errors))
             (field(ctx.t("missing.reporter_phone"), html! { input #reporter_phone name="reporter_phone" type="tel" value=(form.reporter_phone); }, "reporter_phone", errors))
@@ -295,6 +317,7 @@ pub async fn report(
             alternate_names: form.alternate_names.split(',').filter_map(filled).collect(),
             age: filled(&form.age),
             description: filled(&form.description),
+            photo_url: filled(&form.photo_url),
             ..PersonDetails::default()
         },
         reporter: ReporterContact {
@@ -326,6 +349,66 @@ pub async fn report(
     }
 }
 
+/// Room for the multipart framing and the token around a photo of the largest size.
+const PHOTO_FORM_OVERHEAD: usize = 16 * 1024;
+
+/// The largest photo form body accepted (the photo itself is checked by `resize_photo`).
+pub const PHOTO_FORM_MAX_BYTES: usize = PHOTO_MAX_BYTES + PHOTO_FORM_OVERHEAD;
+
+/// POST /missing/{id}/photo: the record's photo from its page (a multipart form whose token
+/// comes first), set as the API's upload sets it: same checks, same resizing, same rule on
+/// who may.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    let unreadable = || {
+        PageError::from(AppError::BadRequest(
+            "the form could not be read; reload the page and try again".into(),
+        ))
+    };
+    let id: MissingId = parse_id(&id, "missing-person record")?;
+    let mut form = form.map_err(|_| unreadable())?;
+    let mut token = String::new();
+    let mut upload = Ok(Vec::new());
+    while let Some(part) = form.next_field().await.map_err(|_| unreadable())? {
+        match part.name() {
+            Some("csrf") => token = part.text().await.map_err(|_| unreadable())?,
+            Some("photo") => {
+                upload = match part.bytes().await {
+                    Ok(bytes) => Ok(bytes.to_vec()),
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large()),
+                    Err(_) => return Err(unreadable()),
+                };
+                // Past a photo over the limit the rest can't be read; nothing should follow.
+                break;
+            }
+            _ => {}
+        }
+    }
+    let caller = ctx.member_posting(&token)?;
+    let result = match upload {
+        Ok(upload) => {
+            state
+                .set_missing_photo(&caller.account, id, None, upload)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(done(&format!("/missing/{id}"), "flash.photo_added")),
+        Err(e) => render_record(&state, &ctx, id, &FormErrors::from_app(e)?).await,
+    }
+}
+
+/// The host a link leads to, so a reader knows where it goes before following it.
+fn site_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
 /// A photo's thumbnail, linking to its display size.
 fn thumbnail(ctx: &Ctx, photo: uuid::Uuid) -> Markup {
     html! {
@@ -349,12 +432,12 @@ pub async fn photo(
         .store
         .missing_photo(id)
         .await
-        .map_err(crate::error::AppError::from)?
-        .ok_or_else(|| crate::error::AppError::not_found("photo"))?;
+        .map_err(AppError::from)?
+        .ok_or_else(|| AppError::not_found("photo"))?;
     let bytes = match size.as_str() {
         "display" => photo.display,
         "thumb" => photo.thumbnail,
-        _ => return Err(crate::error::AppError::not_found("photo size").into()),
+        _ => return Err(AppError::not_found("photo size").into()),
     };
     Ok((
         [

@@ -11,10 +11,10 @@ mod accounts;
 mod assets;
 mod contacts;
 mod crisis;
-mod i18n;
+pub(crate) mod i18n;
 mod layout;
 mod me;
-mod missing;
+pub(crate) mod missing;
 mod responder;
 mod shelter;
 mod trends;
@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/location", post(me::report_location))
         .route("/me/home", post(me::set_home))
         .route("/me/home/clear", post(me::clear_home))
+        .route("/me/email", post(me::set_email))
         .route("/inbox", get(me::inbox))
         .route("/crises", get(responder::list))
         .route(
@@ -72,6 +73,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/missing/{id}", get(missing::record))
         .route("/missing/{id}/notes", post(missing::add_note))
+        .route(
+            "/missing/{id}/photo",
+            post(missing::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                missing::PHOTO_FORM_MAX_BYTES,
+            )),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn(finish))
         // After the layer: assets are cached for a year and need none of the page headers.

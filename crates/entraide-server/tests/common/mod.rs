@@ -51,7 +51,21 @@ pub async fn spawn_on(
     config: ServerConfig,
     dir: tempfile::TempDir,
 ) -> TestServer {
-    let state = AppState::new(store, bus, config);
+    serve_state(AppState::new(store, bus, config), dir).await
+}
+
+/// A server built as `entraide serve` builds it, with the bus and the subscriptions its
+/// settings name (NATS when `nats_url` is set).
+pub async fn spawn_configured(config: ServerConfig) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let store = entraide_store::open(&Database::Sqlite(dir.path().to_path_buf()))
+        .await
+        .unwrap();
+    let state = AppState::with_configured_bus(store, config).await.unwrap();
+    serve_state(state, dir).await
+}
+
+async fn serve_state(state: AppState, dir: tempfile::TempDir) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -231,4 +245,14 @@ pub async fn active_crisis(responder: &Client) -> String {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     id
+}
+
+/// A real PNG, made here: a gradient, so the encoder has work to do.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }

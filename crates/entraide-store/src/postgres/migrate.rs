@@ -25,6 +25,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "missing_photos",
         include_str!("../../migrations/postgres/0005_missing_photos.sql"),
     ),
+    (
+        6,
+        "account_email",
+        include_str!("../../migrations/postgres/0006_account_email.sql"),
+    ),
 ];
 
 /// The advisory lock that serializes migrations: "entraide" in ASCII, unlikely to collide

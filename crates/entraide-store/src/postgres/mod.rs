@@ -239,6 +239,58 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn set_account_email(
+        &self,
+        account: AccountId,
+        email: Option<String>,
+        at: Timestamp,
+    ) -> Result<()> {
+        let client = self.client().await?;
+        let Some(email) = email else {
+            cached::execute(
+                &client,
+                "DELETE FROM account_emails WHERE account_id = $1",
+                &[&account.0],
+            )
+            .await?;
+            return Ok(());
+        };
+        cached::execute(
+            &client,
+            "INSERT INTO account_emails (account_id, email, set_at) VALUES ($1, $2, $3)
+             ON CONFLICT (account_id) DO UPDATE SET email = excluded.email, set_at = excluded.set_at",
+            &[&account.0, &email, &at],
+        )
+        .await
+        .map_err(|e| rows::missing_reference(&e).unwrap_or_else(|| e.into()))?;
+        Ok(())
+    }
+
+    async fn account_email(&self, account: AccountId) -> Result<Option<String>> {
+        let client = self.client().await?;
+        let row = cached::query_opt(
+            &client,
+            "SELECT email FROM account_emails WHERE account_id = $1",
+            &[&account.0],
+        )
+        .await?;
+        Ok(row.map(|row| row.try_get(0)).transpose()?)
+    }
+
+    async fn account_emails(&self, accounts: &[AccountId]) -> Result<Vec<(AccountId, String)>> {
+        let ids: Vec<Uuid> = accounts.iter().map(|a| a.0).collect();
+        let client = self.client().await?;
+        let rows = cached::query(
+            &client,
+            "SELECT account_id, email FROM account_emails WHERE account_id = ANY($1)",
+            &[&ids],
+        )
+        .await?;
+        rows.iter()
+            .map(|row| Ok((AccountId(row.try_get(0)?), row.try_get(1)?)))
+            .collect()
+    }
+
     // --- contacts ---
 
     async fn request_contact(

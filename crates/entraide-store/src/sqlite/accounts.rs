@@ -231,3 +231,44 @@ pub(super) fn responder_ids(conn: &Connection) -> Result<Vec<AccountId>> {
     let rows = stmt.query_map([], |r| convert::account_id(r, 0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+pub(super) fn set_email(
+    conn: &Connection,
+    account: AccountId,
+    email: Option<String>,
+    at: Timestamp,
+) -> Result<()> {
+    let Some(email) = email else {
+        conn.prepare_cached("DELETE FROM account_emails WHERE account_id = ?1")?
+            .execute([account.0])?;
+        return Ok(());
+    };
+    conn.prepare_cached(
+        "INSERT INTO account_emails (account_id, email, set_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (account_id) DO UPDATE SET email = excluded.email, set_at = excluded.set_at",
+    )?
+    .execute(params![account.0, email, Micros(at)])
+    .map_err(missing_is("account"))?;
+    Ok(())
+}
+
+pub(super) fn email(conn: &Connection, account: AccountId) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT email FROM account_emails WHERE account_id = ?1")?
+        .query_row([account.0], |r| r.get(0))
+        .optional()?)
+}
+
+pub(super) fn emails(
+    conn: &Connection,
+    accounts: &[AccountId],
+) -> Result<Vec<(AccountId, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT email FROM account_emails WHERE account_id = ?1")?;
+    let mut found = Vec::new();
+    for account in accounts {
+        if let Some(email) = stmt.query_row([account.0], |r| r.get(0)).optional()? {
+            found.push((*account, email));
+        }
+    }
+    Ok(found)
+}

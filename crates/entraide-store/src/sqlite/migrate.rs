@@ -31,6 +31,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "missing_photos",
         sql: include_str!("../../migrations/sqlite/0005_missing_photos.sql"),
     },
+    Migration {
+        version: 6,
+        name: "account_email",
+        sql: include_str!("../../migrations/sqlite/0006_account_email.sql"),
+    },
 ];
 
 /// Applies the migrations this database lacks, each in its own transaction.

@@ -206,6 +206,25 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn set_account_email(
+        &self,
+        account: AccountId,
+        email: Option<String>,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.write(false, move |c| accounts::set_email(c, account, email, at))
+            .await
+    }
+
+    async fn account_email(&self, account: AccountId) -> Result<Option<String>> {
+        self.read(move |c| accounts::email(c, account)).await
+    }
+
+    async fn account_emails(&self, accounts: &[AccountId]) -> Result<Vec<(AccountId, String)>> {
+        let accounts = accounts.to_vec();
+        self.read(move |c| accounts::emails(c, &accounts)).await
+    }
+
     async fn request_contact(
         &self,
         from: AccountId,

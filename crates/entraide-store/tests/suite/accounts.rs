@@ -100,3 +100,57 @@ pub async fn sessions_live_until_they_expire_or_are_deleted(store: DynStore) {
             .is_none()
     );
 }
+
+pub async fn an_email_is_set_replaced_read_by_its_account_and_forgotten(store: DynStore) {
+    let marie = person(&store, "marie", "Marie Dupont").await;
+    let paul = person(&store, "paul", "Paul Martin").await;
+    let nobody_yet = person(&store, "ines", "Inès Haddad").await;
+    assert_eq!(store.account_email(marie.id).await.unwrap(), None);
+
+    store
+        .set_account_email(marie.id, Some("marie@example.org".into()), now())
+        .await
+        .unwrap();
+    store
+        .set_account_email(paul.id, Some("paul@example.org".into()), now())
+        .await
+        .unwrap();
+    store
+        .set_account_email(marie.id, Some("m.dupont@example.org".into()), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.account_email(marie.id).await.unwrap().as_deref(),
+        Some("m.dupont@example.org"),
+        "a second address replaces the first"
+    );
+
+    let mut found = store
+        .account_emails(&[marie.id, nobody_yet.id, paul.id, AccountId::new()])
+        .await
+        .unwrap();
+    found.sort();
+    let mut expected = vec![
+        (marie.id, "m.dupont@example.org".to_string()),
+        (paul.id, "paul@example.org".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(found, expected, "only the accounts with an address");
+
+    store
+        .set_account_email(marie.id, None, now())
+        .await
+        .unwrap();
+    assert_eq!(store.account_email(marie.id).await.unwrap(), None);
+    assert_eq!(store.account_emails(&[marie.id]).await.unwrap(), Vec::new());
+    // The account itself carries no address: only account_email reads it.
+    assert_eq!(store.account(paul.id).await.unwrap(), Some(paul.clone()));
+}
+
+pub async fn an_email_for_an_unknown_account_is_not_found(store: DynStore) {
+    let err = store
+        .set_account_email(AccountId::new(), Some("ghost@example.org".into()), now())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound("account")), "{err:?}");
+}

@@ -23,6 +23,10 @@ pub struct TrendsBench {
     /// The Redis server of the baseline; "none" skips it.
     #[arg(long, default_value = "redis://127.0.0.1:6379/")]
     redis: String,
+    /// Post ids remembered to drop repeats (the `trends_recent_ids` setting); 0 measures the
+    /// engine without that check.
+    #[arg(long, default_value_t = 100_000)]
+    recent_ids: usize,
     /// Commands per pipeline round trip.
     #[arg(long, default_value_t = 1000)]
     pipeline: usize,
@@ -36,6 +40,7 @@ struct Results {
     posts: usize,
     engine_posts_per_s: f64,
     engine_seconds: f64,
+    recent_ids: usize,
     /// Resident memory before counting (the generated posts included), and its peak during.
     rss_before_mib: f64,
     rss_peak_mib: f64,
@@ -69,7 +74,10 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let (rss_before, _) = rss_mib();
 
-    let mut trends = Trends::new(Config::default());
+    let mut trends = Trends::new(Config {
+        recent_ids: args.recent_ids,
+        ..Config::default()
+    });
     let started = Instant::now();
     for line in &lines {
         // Every generated line is a valid post; a failure would mean a broken fast path.
@@ -91,6 +99,7 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
         posts: lines.len(),
         engine_posts_per_s: engine_rate.round(),
         engine_seconds,
+        recent_ids: args.recent_ids,
         rss_before_mib: rss_before,
         rss_peak_mib: rss_peak,
         sketch_entries: trends.entry_count(),
@@ -104,8 +113,8 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&results)?);
     } else {
         println!(
-            "engine: {} posts in {:.2} s on one thread = {:.0} posts/s (parse + extract + count)",
-            results.posts, engine_seconds, engine_rate
+            "engine: {} posts in {:.2} s on one thread = {:.0} posts/s (parse + extract + count; repeats checked among {} recent ids)",
+            results.posts, engine_seconds, engine_rate, args.recent_ids
         );
         println!(
             "memory: {:.0} MiB resident before counting (the posts), peak {:.0} MiB; {} sketch entries (bound {})",
