@@ -2,25 +2,10 @@
 //! trends show tags of the simulated night, so a newcomer sees them move at once.
 
 use serde_json::Value;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+mod common;
 
 #[tokio::test]
 async fn serve_demo_shows_simulated_tags_trending_within_seconds() {
@@ -39,25 +24,13 @@ async fn serve_demo_shows_simulated_tags_trending_within_seconds() {
     );
     let night = std::fs::read_to_string(&night).unwrap().to_lowercase();
 
-    let listen = format!("127.0.0.1:{}", free_port());
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_entraide"))
-            .args(["serve", "--demo", "--listen", &listen, "--data"])
-            .arg(dir.path().join("data"))
-            .env_remove("ENTRAIDE_DATABASE_URL")
-            .env_remove("ENTRAIDE_NATS_URL")
-            .env_remove("ENTRAIDE_TRENDS_NATS_SUBJECT")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let server = common::serve(&dir.path().join("data"), &["--demo"]).await;
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let mut last = String::from("no answer");
     loop {
         for query in ["", "?lat=48.8566&lon=2.3522&radius_km=10"] {
-            if let Ok(r) = reqwest::get(format!("http://{listen}/api/v1/trends{query}")).await
+            if let Ok(r) = reqwest::get(format!("{}/api/v1/trends{query}", server.base)).await
                 && let Ok(body) = r.json::<Value>().await
             {
                 let tags: Vec<String> = body["trends"]

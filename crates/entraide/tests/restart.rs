@@ -3,73 +3,22 @@
 
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn entraide(data: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_entraide"));
-    cmd.args(args)
-        .arg("--data")
-        .arg(data)
-        .env_remove("ENTRAIDE_DATABASE_URL")
-        .env("RUST_LOG", "warn");
-    cmd
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+mod common;
+use common::{Server, entraide};
 
 async fn start(data: &Path) -> Server {
-    let port = free_port();
-    let listen = format!("127.0.0.1:{port}");
-    let child = entraide(
-        data,
-        &[
-            "serve",
-            "--listen",
-            &listen,
-            "--signups-per-hour",
-            "100000",
-            "--logins-per-minute",
-            "100000",
-        ],
-    )
-    .stdout(Stdio::null())
-    .spawn()
-    .unwrap();
-    let server = Server {
-        child,
-        base: format!("http://{listen}"),
-    };
-    for _ in 0..200 {
-        if reqwest::get(format!("{}/healthz", server.base))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not start");
+    let generous = [
+        "--signups-per-hour",
+        "100000",
+        "--logins-per-minute",
+        "100000",
+    ];
+    common::serve(data, &generous).await
 }
 
 async fn post(
