@@ -113,6 +113,7 @@ conformance! {
         subscriptions_are_kept_once,
         expiry_and_deletion_leave_only_a_placeholder,
         an_import_keeps_the_newest_version,
+        a_failed_import_batch_writes_nothing,
         feeds_page_by_entry_date,
         locations_are_found_by_box_and_time,
     }

@@ -12,9 +12,11 @@ use entraide_pfif::{Note, Person, Record, RecordError};
 use entraide_store::{FeedWindow, ImportItem, ImportOutcome, MissingNote, MissingRecord};
 use uuid::Uuid;
 
-/// Records per store transaction: large enough that commits don't dominate an import,
-/// small enough that a batch's memory stays a few megabytes whatever the file's size.
-pub const IMPORT_BATCH: usize = 2_000;
+/// Records per store transaction (`entraide bench missing` uses it too): large enough that
+/// commits (each an fsync, and a checkpoint of what the batch wrote) don't dominate an
+/// import, small enough that a batch's memory stays around ten megabytes whatever the
+/// file's size.
+pub const IMPORT_BATCH: usize = 10_000;
 
 /// What an import did, and the records it refused (which, and why).
 #[derive(Debug, Default, Clone, PartialEq, serde::Serialize)]

@@ -112,14 +112,28 @@ async fn with_links(c: &impl GenericClient, mut record: MissingRecord) -> Result
 }
 
 /// `Conflict` when the id exists, `NotFound` for an unknown account.
-async fn insert_record(c: &impl GenericClient, r: &MissingRecord) -> Result<()> {
+/// Returns the number of rows inserted: 0 when `skip_existing_id` and the id is taken
+/// (otherwise that is a `Conflict`).
+async fn insert_record(
+    c: &impl GenericClient,
+    r: &MissingRecord,
+    skip_existing_id: bool,
+) -> Result<u64> {
     let (lat, lon) = r.last_seen.point.map(|p| (p.lat, p.lon)).unzip();
-    cached::execute(
-        c,
+    let sql = format!(
         "INSERT INTO missing_records (id, pfif_id, person, reporter, reporter_account,
              last_seen_place, last_seen_lat, last_seen_lon, last_seen_at, source_date,
              entry_date, expiry_date, verified, linked_account)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) {}",
+        if skip_existing_id {
+            "ON CONFLICT (id) DO NOTHING"
+        } else {
+            ""
+        }
+    );
+    cached::execute(
+        c,
+        &sql,
         &[
             &r.id.0,
             &r.pfif_id,
@@ -145,12 +159,12 @@ async fn insert_record(c: &impl GenericClient, r: &MissingRecord) -> Result<()> 
             }
             _ => e.into(),
         })
-    })?;
-    Ok(())
+    })
 }
 
 pub(super) async fn create(c: &impl GenericClient, r: &MissingRecord) -> Result<()> {
-    insert_record(c, r).await
+    insert_record(c, r, false).await?;
+    Ok(())
 }
 
 /// Locks the record's row for the rest of the transaction; false when it is unknown or
@@ -245,31 +259,24 @@ pub(super) async fn import(
     let mut touched = BTreeSet::new();
     for item in batch {
         let outcome = match item {
+            // Most imported records are new: insert first, and only when the id is taken
+            // read (and lock) the stored version to decide.
             ImportItem::Record(r) => {
-                let stored = cached::query_opt(
-                    c,
-                    "SELECT source_date, expired FROM missing_records WHERE id = $1 FOR UPDATE",
-                    &[&r.id.0],
-                )
-                .await?;
-                let stored = stored
-                    .map(|row| {
-                        Ok::<_, StoreError>((
-                            row.try_get::<_, Timestamp>(0)?,
-                            row.try_get::<_, bool>(1)?,
-                        ))
-                    })
-                    .transpose()?;
-                match stored {
-                    None => {
-                        insert_record(c, &r).await?;
-                        ImportOutcome::Added
-                    }
+                if insert_record(c, &r, true).await? == 1 {
+                    ImportOutcome::Added
+                } else {
+                    let stored = cached::query_one(
+                        c,
+                        "SELECT source_date, expired FROM missing_records WHERE id = $1 FOR UPDATE",
+                        &[&r.id.0],
+                    )
+                    .await?;
+                    let source_date: Timestamp = stored.try_get(0)?;
+                    let expired: bool = stored.try_get(1)?;
                     // A deleted record stays deleted: a late copy must not bring it back.
-                    Some((source_date, expired)) if expired || source_date >= r.source_date => {
+                    if expired || source_date >= r.source_date {
                         ImportOutcome::Unchanged
-                    }
-                    Some(_) => {
+                    } else {
                         let (lat, lon) = r.last_seen.point.map(|p| (p.lat, p.lon)).unzip();
                         cached::execute(
                             c,

@@ -89,44 +89,73 @@ fn with_links(conn: &Connection, mut record: MissingRecord) -> Result<MissingRec
     Ok(record)
 }
 
-/// `Conflict` when the id exists, `NotFound` for an unknown account.
-fn insert_record(conn: &Connection, r: &MissingRecord) -> Result<()> {
-    let (person, reporter) = (to_json(&r.person)?, to_json(&r.reporter)?);
-    let (lat, lon) = r.last_seen.point.map(|p| (p.lat, p.lon)).unzip();
-    conn.prepare_cached(
-        "INSERT INTO missing_records (id, pfif_id, person, reporter, reporter_account,
-             last_seen_place, last_seen_lat, last_seen_lon, last_seen_at, source_date,
-             entry_date, expiry_date, verified, linked_account)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(params![
-        r.id.0,
-        r.pfif_id,
-        person,
-        reporter,
-        r.reporter_account.map(|a| a.0),
-        r.last_seen.place,
-        lat,
-        lon,
-        r.last_seen.at.map(Micros),
-        Micros(r.source_date),
-        Micros(r.entry_date),
-        r.expiry_date.map(Micros),
-        r.verified,
-        r.linked_account.map(|a| a.0),
-    ])
-    .map_err(|e| match violation(&e) {
+const INSERT_RECORD: &str = "INSERT INTO missing_records (id, pfif_id, person, reporter,
+         reporter_account, last_seen_place, last_seen_lat, last_seen_lon, last_seen_at,
+         source_date, entry_date, expiry_date, verified, linked_account)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+/// Buffers the JSON columns are written into, reused from one item to the next so an
+/// import of many records does not allocate strings for each.
+#[derive(Default)]
+struct JsonBuffers {
+    person: Vec<u8>,
+    reporter: Vec<u8>,
+    note_details: Vec<u8>,
+}
+
+/// Writes `value` as JSON into `buffer` (emptied first) and returns the text.
+fn json_into<'a, T: serde::Serialize>(buffer: &'a mut Vec<u8>, value: &T) -> Result<&'a str> {
+    buffer.clear();
+    serde_json::to_writer(&mut *buffer, value)
+        .map_err(|e| StoreError::Backend(format!("encoding JSON: {e}")))?;
+    std::str::from_utf8(buffer).map_err(|e| StoreError::Backend(format!("encoding JSON: {e}")))
+}
+
+fn record_write_error(e: rusqlite::Error) -> StoreError {
+    match violation(&e) {
         Some(Violation::Duplicate) => {
             StoreError::Conflict("a missing-person record with this id exists".into())
         }
         Some(Violation::Missing) => StoreError::NotFound("account"),
         None => e.into(),
-    })?;
-    Ok(())
+    }
 }
 
+/// Runs `insert` (INSERT_RECORD, with or without a conflict clause) for one record;
+/// returns the number of rows it inserted.
+fn insert_record_with(
+    insert: &mut rusqlite::Statement,
+    r: &MissingRecord,
+    buffers: &mut JsonBuffers,
+) -> Result<usize> {
+    let person = json_into(&mut buffers.person, &r.person)?;
+    let reporter = json_into(&mut buffers.reporter, &r.reporter)?;
+    let (lat, lon) = r.last_seen.point.map(|p| (p.lat, p.lon)).unzip();
+    insert
+        .execute(params![
+            r.id.0,
+            r.pfif_id,
+            person,
+            reporter,
+            r.reporter_account.map(|a| a.0),
+            r.last_seen.place,
+            lat,
+            lon,
+            r.last_seen.at.map(Micros),
+            Micros(r.source_date),
+            Micros(r.entry_date),
+            r.expiry_date.map(Micros),
+            r.verified,
+            r.linked_account.map(|a| a.0),
+        ])
+        .map_err(record_write_error)
+}
+
+/// `Conflict` when the id exists, `NotFound` for an unknown account.
 pub(super) fn create(conn: &Connection, r: &MissingRecord) -> Result<()> {
-    insert_record(conn, r)
+    let mut insert = conn.prepare_cached(INSERT_RECORD)?;
+    insert_record_with(&mut insert, r, &mut JsonBuffers::default())?;
+    Ok(())
 }
 
 /// Sets the record's status to that of its latest visible note with one.
@@ -146,28 +175,34 @@ fn refresh_status(conn: &Connection, record: MissingId) -> Result<Option<NoteSta
     Ok(status)
 }
 
+const IS_LIVE: &str = "SELECT NOT expired FROM missing_records WHERE id = ?1";
+
 fn record_is_live(conn: &Connection, record: MissingId) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT NOT expired FROM missing_records WHERE id = ?1")?
+        .prepare_cached(IS_LIVE)?
         .query_row([record.0], |r| r.get::<_, bool>(0))
         .optional()?
         .unwrap_or(false))
 }
 
-fn insert_note(conn: &Connection, n: &MissingNote, or_ignore: bool) -> Result<usize> {
-    let sql = format!(
-        "INSERT {} INTO missing_notes (id, pfif_id, record_id, details, status, origin,
-             author_account, anonymous, hidden, source_date, entry_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        if or_ignore { "OR IGNORE" } else { "" }
-    );
-    let inserted = conn
-        .prepare_cached(&sql)?
+const INSERT_NOTE: &str = "INSERT INTO missing_notes (id, pfif_id, record_id, details,
+         status, origin, author_account, anonymous, hidden, source_date, entry_date)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+/// Runs `insert` (INSERT_NOTE, with or without a conflict clause) for one note; returns
+/// the number of rows it inserted.
+fn insert_note_with(
+    insert: &mut rusqlite::Statement,
+    n: &MissingNote,
+    details: &mut Vec<u8>,
+) -> Result<usize> {
+    let details = json_into(details, &n.details)?;
+    insert
         .execute(params![
             n.id.0,
             n.pfif_id,
             n.record.0,
-            to_json(&n.details)?,
+            details,
             n.details.status.map(NoteStatus::as_str),
             n.origin.as_str(),
             n.author.account.map(|a| a.0),
@@ -180,53 +215,59 @@ fn insert_note(conn: &Connection, n: &MissingNote, or_ignore: bool) -> Result<us
             Some(Violation::Duplicate) => StoreError::Conflict("a note with this id exists".into()),
             Some(Violation::Missing) => StoreError::NotFound("account"),
             None => e.into(),
-        })?;
-    Ok(inserted)
+        })
 }
 
 pub(super) fn add_note(conn: &Connection, n: &MissingNote) -> Result<Option<NoteStatus>> {
     if !record_is_live(conn, n.record)? {
         return Err(StoreError::NotFound("missing-person record"));
     }
-    insert_note(conn, n, false)?;
+    let mut insert = conn.prepare_cached(INSERT_NOTE)?;
+    insert_note_with(&mut insert, n, &mut Vec::new())?;
     refresh_status(conn, n.record)
 }
 
 pub(super) fn import(conn: &Connection, batch: Vec<ImportItem>) -> Result<Vec<ImportOutcome>> {
+    // Prepared once for the batch: a statement cache lookup per record (hashing the SQL
+    // text) costs as much as a small insert.
+    let mut add_record =
+        conn.prepare_cached(&format!("{INSERT_RECORD} ON CONFLICT (id) DO NOTHING"))?;
+    let mut stored_version =
+        conn.prepare_cached("SELECT source_date, expired FROM missing_records WHERE id = ?1")?;
+    let mut replace_record = conn.prepare_cached(
+        "UPDATE missing_records SET pfif_id = ?2, person = ?3, reporter = ?4,
+             last_seen_place = ?5, last_seen_lat = ?6, last_seen_lon = ?7,
+             last_seen_at = ?8, source_date = ?9, entry_date = ?10, expiry_date = ?11
+         WHERE id = ?1",
+    )?;
+    let mut is_live = conn.prepare_cached(IS_LIVE)?;
+    let mut add_note = conn.prepare_cached(&format!("{INSERT_NOTE} ON CONFLICT DO NOTHING"))?;
+    let mut buffers = JsonBuffers::default();
+
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut touched = BTreeSet::new();
     for item in batch {
         let outcome = match item {
+            // Most imported records are new: insert first, and only when the id is taken
+            // read the stored version to decide.
             ImportItem::Record(r) => {
-                let stored = conn
-                    .prepare_cached(
-                        "SELECT source_date, expired FROM missing_records WHERE id = ?1",
-                    )?
-                    .query_row([r.id.0], |row| Ok((time(row, 0)?, row.get::<_, bool>(1)?)))
-                    .optional()?;
-                match stored {
-                    None => {
-                        insert_record(conn, &r)?;
-                        ImportOutcome::Added
-                    }
+                if insert_record_with(&mut add_record, &r, &mut buffers)? == 1 {
+                    ImportOutcome::Added
+                } else {
+                    let (source_date, expired) = stored_version
+                        .query_row([r.id.0], |row| Ok((time(row, 0)?, row.get::<_, bool>(1)?)))?;
                     // A deleted record stays deleted: a late copy must not bring it back.
-                    Some((source_date, expired)) if expired || source_date >= r.source_date => {
+                    if expired || source_date >= r.source_date {
                         ImportOutcome::Unchanged
-                    }
-                    Some(_) => {
+                    } else {
+                        let person = json_into(&mut buffers.person, &r.person)?;
+                        let reporter = json_into(&mut buffers.reporter, &r.reporter)?;
                         let (lat, lon) = r.last_seen.point.map(|p| (p.lat, p.lon)).unzip();
-                        conn.prepare_cached(
-                            "UPDATE missing_records SET pfif_id = ?2, person = ?3, reporter = ?4,
-                                 last_seen_place = ?5, last_seen_lat = ?6, last_seen_lon = ?7,
-                                 last_seen_at = ?8, source_date = ?9, entry_date = ?10,
-                                 expiry_date = ?11
-                             WHERE id = ?1",
-                        )?
-                        .execute(params![
+                        replace_record.execute(params![
                             r.id.0,
                             r.pfif_id,
-                            to_json(&r.person)?,
-                            to_json(&r.reporter)?,
+                            person,
+                            reporter,
                             r.last_seen.place,
                             lat,
                             lon,
@@ -240,9 +281,12 @@ pub(super) fn import(conn: &Connection, batch: Vec<ImportItem>) -> Result<Vec<Im
                 }
             }
             ImportItem::Note(n) => {
-                if !record_is_live(conn, n.record)? {
+                let live = is_live
+                    .query_row([n.record.0], |r| r.get::<_, bool>(0))
+                    .optional()?;
+                if live != Some(true) {
                     ImportOutcome::UnknownRecord
-                } else if insert_note(conn, &n, true)? == 0 {
+                } else if insert_note_with(&mut add_note, &n, &mut buffers.note_details)? == 0 {
                     ImportOutcome::Unchanged
                 } else {
                     touched.insert(n.record);

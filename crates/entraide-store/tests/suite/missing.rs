@@ -447,6 +447,58 @@ pub async fn an_import_keeps_the_newest_version(store: DynStore) {
     assert!(one(&store, original.id).await.expired);
 }
 
+pub async fn a_failed_import_batch_writes_nothing(store: DynStore) {
+    let t = now();
+    let kept = MissingRecord {
+        pfif_id: Some("example.org/person.1".into()),
+        ..record("Marie Dupont", t)
+    };
+    store.create_missing(&kept).await.unwrap();
+    let first = record("Jean Martin", t);
+    let on_first = note(first.id, Some(NoteStatus::BelievedAlive), t);
+    // Another id with a PFIF id already held: the batch fails as a whole.
+    let clash = MissingRecord {
+        pfif_id: kept.pfif_id.clone(),
+        ..record("Paul Durand", t)
+    };
+    let newer_kept = MissingRecord {
+        source_date: t + secs(60),
+        person: PersonDetails {
+            full_name: "Marie Dupont-Leroy".into(),
+            ..PersonDetails::default()
+        },
+        ..kept.clone()
+    };
+    let failed = store
+        .import_missing(vec![
+            ImportItem::Record(first.clone()),
+            ImportItem::Note(on_first),
+            ImportItem::Record(newer_kept.clone()),
+            ImportItem::Record(clash.clone()),
+        ])
+        .await;
+    assert!(matches!(failed, Err(StoreError::Conflict(_))), "{failed:?}");
+    let found = store
+        .missing_records(&[first.id, clash.id, kept.id])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "only the record stored before: {found:?}");
+    assert_eq!(found[0].person.full_name, "Marie Dupont");
+    assert!(store.missing_notes(first.id).await.unwrap().is_empty());
+
+    // The same batch without the clash goes through whole.
+    assert_eq!(
+        store
+            .import_missing(vec![
+                ImportItem::Record(first.clone()),
+                ImportItem::Record(newer_kept),
+            ])
+            .await
+            .unwrap(),
+        [ImportOutcome::Added, ImportOutcome::Replaced]
+    );
+}
+
 pub async fn feeds_page_by_entry_date(store: DynStore) {
     let t = now();
     let records: Vec<MissingRecord> = (0..5)
