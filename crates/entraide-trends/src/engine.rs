@@ -1,14 +1,15 @@
 //! Counts of tags per place cell and minute, and what is rising against its own baseline.
 
 use crate::intent::{Intent, Lexicon};
+use crate::intern::{Interner, TagId};
 use crate::post::Post;
 use crate::recent::RecentIds;
-use crate::sketch::SpaceSaving;
+use crate::sketch::{KeyRefs, SpaceSaving};
 use chrono::{DateTime, TimeDelta, Utc};
 use entraide_geo::{Point, Zone};
 use entraide_text::{Hashtag, hashtags_into, tag_key};
 use h3o::{CellIndex, LatLng, Resolution};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// H3 resolution 7: cells of about 5 km², fine enough to tell the 10th arrondissement from the
 /// 11th's east side, coarse enough that a cell sees more than a handful of posts a minute.
@@ -138,10 +139,14 @@ pub struct Stats {
     pub evicted_cells: u64,
 }
 
+/// Index of a sketch in [`Sketches`].
+type SketchId = u32;
+
 #[derive(Debug)]
 struct Area {
-    /// Minute since the epoch → counts of that minute.
-    buckets: BTreeMap<i64, SpaceSaving>,
+    /// (minute since the epoch, its counts), in minute order. Posts come nearly in order, so
+    /// the minute wanted is almost always the last, and the oldest goes first when pruned.
+    buckets: VecDeque<(i64, SketchId)>,
     /// Engine clock at the last post counted here, for least-recently-touched eviction.
     touched: u64,
 }
@@ -149,13 +154,90 @@ struct Area {
 impl Area {
     fn new() -> Self {
         Self {
-            buckets: BTreeMap::new(),
+            buckets: VecDeque::new(),
             touched: 0,
         }
     }
 
-    fn in_range(&self, after: i64, upto: i64) -> impl Iterator<Item = &SpaceSaving> {
-        self.buckets.range(after + 1..=upto).map(|(_, s)| s)
+    /// Sketches of the minutes after `after`, up to `upto` included.
+    fn in_range(&self, after: i64, upto: i64) -> impl Iterator<Item = SketchId> + '_ {
+        let first = self.buckets.partition_point(|&(m, _)| m <= after);
+        self.buckets
+            .range(first..)
+            .take_while(move |&&(m, _)| m <= upto)
+            .map(|&(_, id)| id)
+    }
+
+    /// Position of `minute` in `buckets`: `Ok` if it is there, else where it goes.
+    fn find(&self, minute: i64) -> Result<usize, usize> {
+        match self.buckets.back() {
+            Some(&(last, _)) if last == minute => Ok(self.buckets.len() - 1),
+            Some(&(last, _)) if last < minute => Err(self.buckets.len()),
+            _ => self.buckets.binary_search_by_key(&minute, |&(m, _)| m),
+        }
+    }
+}
+
+/// Every sketch of the engine, and the ones whose minute aged out, kept emptied for the next
+/// minutes rather than freed: a new (cell, minute) then allocates nothing. Spares are kept by
+/// capacity, so a global sketch's room is never handed to a small cell, and there are never
+/// more sketches than the most held at once.
+#[derive(Debug, Default)]
+struct Sketches {
+    all: Vec<SpaceSaving<TagId>>,
+    spare: Vec<(usize, Vec<SketchId>)>,
+}
+
+impl Sketches {
+    fn make(&mut self, capacity: usize) -> SketchId {
+        if let Some(id) = self
+            .spare
+            .iter_mut()
+            .find(|(c, _)| *c == capacity)
+            .and_then(|(_, ids)| ids.pop())
+        {
+            return id;
+        }
+        let id = SketchId::try_from(self.all.len()).expect("fewer sketches than u32::MAX");
+        self.all.push(SpaceSaving::new(capacity));
+        id
+    }
+
+    /// Empties sketch `id`, releasing its tags, and keeps it for reuse.
+    fn free(&mut self, id: SketchId, tags: &mut Interner) {
+        let sketch = &mut self.all[id as usize];
+        let capacity = sketch.capacity();
+        sketch.reset(capacity, tags);
+        match self.spare.iter_mut().find(|(c, _)| *c == capacity) {
+            Some((_, ids)) => ids.push(id),
+            None => self.spare.push((capacity, vec![id])),
+        }
+    }
+
+    fn get(&self, id: SketchId) -> &SpaceSaving<TagId> {
+        &self.all[id as usize]
+    }
+}
+
+/// The sketch counting `minute` in `area`, made if missing (then recorded in `by_minute` under
+/// `cell` if given, for pruning).
+fn bucket(
+    area: &mut Area,
+    minute: i64,
+    capacity: usize,
+    sketches: &mut Sketches,
+    recorded: Option<(CellIndex, &mut BTreeMap<i64, Vec<CellIndex>>)>,
+) -> SketchId {
+    match area.find(minute) {
+        Ok(i) => area.buckets[i].1,
+        Err(i) => {
+            let id = sketches.make(capacity);
+            area.buckets.insert(i, (minute, id));
+            if let Some((cell, by_minute)) = recorded {
+                by_minute.entry(minute).or_default().push(cell);
+            }
+            id
+        }
     }
 }
 
@@ -173,9 +255,12 @@ pub struct Trends {
     clock: u64,
     stats: Stats,
     recent: RecentIds,
-    /// Scratch space of [`Trends::add_tags`], kept to spare an allocation per post.
-    key_buf: String,
-    key_spans: Vec<(usize, usize, usize)>,
+    /// Tags of the sketches and of the post being counted, as ids.
+    tags: Interner,
+    sketches: Sketches,
+    /// Scratch space of [`Trends::add_tags`], kept to spare an allocation per post: the
+    /// (spelling, key) of each distinct tag of the post.
+    post_tags: Vec<(TagId, TagId)>,
 }
 
 /// What became of a post handed to [`Trends::add`] or [`Trends::add_line`].
@@ -242,8 +327,9 @@ impl Trends {
             newest_minute: None,
             clock: 0,
             stats: Stats::default(),
-            key_buf: String::new(),
-            key_spans: Vec::new(),
+            tags: Interner::default(),
+            sketches: Sketches::default(),
+            post_tags: Vec::new(),
         }
     }
 
@@ -272,7 +358,12 @@ impl Trends {
     /// Sketch entries currently held, cells and global area together: the memory that grows
     /// with the stream, bounded by the [`Config`].
     pub fn entry_count(&self) -> usize {
-        let area = |a: &Area| a.buckets.values().map(SpaceSaving::len).sum::<usize>();
+        let area = |a: &Area| {
+            a.buckets
+                .iter()
+                .map(|&(_, id)| self.sketches.get(id).len())
+                .sum::<usize>()
+        };
         self.cells.values().map(area).sum::<usize>() + area(&self.global)
     }
 
@@ -343,74 +434,60 @@ impl Trends {
         }
         self.stats.posts += 1;
         self.clock += 1;
-        // Keys and raw spellings go into one reused buffer, so counting a post allocates
-        // nothing once the buffer has grown: (key start, key end = raw start, raw end).
-        let mut buf = std::mem::take(&mut self.key_buf);
-        let mut spans = std::mem::take(&mut self.key_spans);
-        buf.clear();
-        spans.clear();
+        // Each tag is hashed and folded to its key once here, whatever the areas it counts in.
+        let mut post_tags = std::mem::take(&mut self.post_tags);
+        post_tags.clear();
         for raw in tags {
-            let start = buf.len();
-            if raw.is_ascii() {
-                buf.extend(raw.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else {
-                buf.push_str(&tag_key(raw));
-            }
-            let key_end = buf.len();
-            let key = &buf[start..key_end];
-            if spans.iter().any(|&(s, e, _)| &buf[s..e] == key) {
-                buf.truncate(start);
+            let (spelling, key) = self.tags.spelling(raw);
+            if post_tags.iter().any(|&(_, k)| k == key) {
+                self.tags.release(spelling);
                 continue;
             }
-            buf.push_str(raw);
-            spans.push((start, key_end, buf.len()));
+            post_tags.push((spelling, key));
         }
-        if !spans.is_empty() {
-            self.count_keys(minute, place, &buf, &spans);
+        if !post_tags.is_empty() {
+            self.count_keys(minute, place, &post_tags);
         }
-        self.key_buf = buf;
-        self.key_spans = spans;
+        for &(spelling, _) in &post_tags {
+            self.tags.release(spelling);
+        }
+        self.post_tags = post_tags;
         true
     }
 
-    fn count_keys(
-        &mut self,
-        minute: i64,
-        place: Option<LatLng>,
-        buf: &str,
-        spans: &[(usize, usize, usize)],
-    ) {
-        let keys = || {
-            spans
-                .iter()
-                .map(|&(start, key_end, raw_end)| (&buf[start..key_end], &buf[key_end..raw_end]))
-        };
-        let (capacity, global_capacity) = (self.cfg.capacity, self.cfg.global_capacity);
-        let global = self
-            .global
-            .buckets
-            .entry(minute)
-            .or_insert_with(|| SpaceSaving::new(global_capacity));
-        for (key, raw) in keys() {
-            global.add(key, raw, 1);
+    fn count_keys(&mut self, minute: i64, place: Option<LatLng>, post_tags: &[(TagId, TagId)]) {
+        let global = bucket(
+            &mut self.global,
+            minute,
+            self.cfg.global_capacity,
+            &mut self.sketches,
+            None,
+        );
+        let sketch = &mut self.sketches.all[global as usize];
+        for &(spelling, key) in post_tags {
+            sketch.add(key, spelling, 1, &mut self.tags);
         }
         if let Some(place) = place {
             let fine = place.to_cell(RESOLUTION);
             for resolution in RESOLUTIONS {
                 let cell = fine.parent(resolution).expect("coarser than res 7");
                 let capacity = if resolution == RESOLUTION {
-                    capacity
+                    self.cfg.capacity
                 } else {
                     self.cfg.coarse_capacity
                 };
                 let area = self.cells.entry(cell).or_insert_with(Area::new);
                 area.touched = self.clock;
-                let sketch = area.buckets.entry(minute).or_insert_with(|| {
-                    self.cells_by_minute.entry(minute).or_default().push(cell);
-                    SpaceSaving::new(capacity)
-                });
-                for (key, raw) in keys() {
-                    sketch.add(key, raw, 1);
+                let id = bucket(
+                    area,
+                    minute,
+                    capacity,
+                    &mut self.sketches,
+                    Some((cell, &mut self.cells_by_minute)),
+                );
+                let sketch = &mut self.sketches.all[id as usize];
+                for &(spelling, key) in post_tags {
+                    sketch.add(key, spelling, 1, &mut self.tags);
                 }
             }
             if self.cells.len() > self.cfg.max_cells {
@@ -427,14 +504,23 @@ impl Trends {
             for cell in cells {
                 // The cell may have been evicted since.
                 if let Some(area) = self.cells.get_mut(&cell) {
-                    area.buckets.remove(&minute);
+                    if let Ok(i) = area.find(minute)
+                        && let Some((_, id)) = area.buckets.remove(i)
+                    {
+                        self.sketches.free(id, &mut self.tags);
+                    }
                     if area.buckets.is_empty() {
                         self.cells.remove(&cell);
                     }
                 }
             }
         }
-        self.global.buckets = self.global.buckets.split_off(&(cutoff + 1));
+        while let Some(&(minute, id)) = self.global.buckets.front()
+            && minute <= cutoff
+        {
+            self.global.buckets.pop_front();
+            self.sketches.free(id, &mut self.tags);
+        }
     }
 
     /// Drops the least recently touched tenth of the cells, so the selection is paid once per
@@ -450,7 +536,11 @@ impl Trends {
             by_age.select_nth_unstable(drop);
         }
         for (_, cell) in &by_age[..drop] {
-            self.cells.remove(cell);
+            if let Some(area) = self.cells.remove(cell) {
+                for (_, id) in area.buckets {
+                    self.sketches.free(id, &mut self.tags);
+                }
+            }
         }
         self.stats.evicted_cells += drop as u64;
     }
@@ -607,16 +697,16 @@ impl Trends {
         let end = minute_of(at);
         let w = window.num_minutes().max(1);
         // key → (count, best spelling and the count it had in its sketch).
-        let mut current: HashMap<&str, (u64, &str, u64)> = HashMap::new();
+        let mut current: HashMap<TagId, (u64, TagId, u64)> = HashMap::new();
         let mut error = 0;
         for area in areas {
-            for sketch in area.in_range(end - w, end) {
+            for sketch in area.in_range(end - w, end).map(|id| self.sketches.get(id)) {
                 error += sketch.current_error_bound();
                 for e in sketch.entries() {
-                    let c = current.entry(&*e.key).or_insert((0, &*e.spelling, 0));
+                    let c = current.entry(e.key).or_insert((0, e.spelling, 0));
                     c.0 += e.count;
                     if e.count > c.2 {
-                        (c.1, c.2) = (&*e.spelling, e.count);
+                        (c.1, c.2) = (e.spelling, e.count);
                     }
                 }
             }
@@ -628,10 +718,11 @@ impl Trends {
             .newest_minute
             .map_or(end, |n| n - self.cfg.retention_minutes + 1);
         let covered = ((end - w + 1 - oldest_kept) / w).clamp(1, self.cfg.baseline_windows.max(1));
-        let mut prior: HashMap<&str, u64> = HashMap::new();
+        let mut prior: HashMap<TagId, u64> = HashMap::new();
         for area in areas {
-            for sketch in area.in_range(end - w - covered * w, end - w) {
-                for key in current.keys() {
+            for id in area.in_range(end - w - covered * w, end - w) {
+                let sketch = self.sketches.get(id);
+                for &key in current.keys() {
                     if let Some(e) = sketch.get(key) {
                         *prior.entry(key).or_default() += e.count;
                     }
@@ -641,16 +732,16 @@ impl Trends {
         let mut trends: Vec<Trend> = current
             .into_iter()
             .map(|(key, (count, spelling, _))| {
-                let before = prior.get(key).copied().unwrap_or(0);
+                let before = prior.get(&key).copied().unwrap_or(0);
                 let baseline = before as f64 / covered as f64;
                 let score = (count as f64 - baseline) / (baseline + 1.0).sqrt();
                 Trend {
-                    tag: spelling.to_owned(),
+                    tag: self.tags.text(spelling).to_owned(),
                     count,
                     baseline,
                     score,
                     new: before * 10 <= count,
-                    intent: self.lexicon.intent_of_key(key),
+                    intent: self.lexicon.intent_of_key(self.tags.text(key)),
                     error,
                 }
             })
@@ -710,7 +801,10 @@ impl Trends {
         let Some(newest) = self.newest_minute else {
             return Vec::new();
         };
-        let key = tag_key(tag.strip_prefix(['#', '＃']).unwrap_or(tag));
+        // A key no sketch holds counts 0 everywhere.
+        let key = self
+            .tags
+            .find(&tag_key(tag.strip_prefix(['#', '＃']).unwrap_or(tag)));
         // Clamped to what is kept, so a careless range cannot allocate years of zeros.
         let first = minute_of(from).max(newest - self.cfg.retention_minutes + 1);
         let last = minute_of(to).min(newest);
@@ -718,8 +812,8 @@ impl Trends {
             .map(|m| {
                 let n = areas
                     .iter()
-                    .filter_map(|a| a.buckets.get(&m))
-                    .filter_map(|s| s.get(&key))
+                    .filter_map(|a| a.find(m).ok().map(|i| a.buckets[i].1))
+                    .filter_map(|id| self.sketches.get(id).get(key?))
                     .map(|e| e.count)
                     .sum();
                 (time_of(m), n)

@@ -6,6 +6,7 @@
 //!
 //! - [`post`]: one JSON line, our shape or a Twitter v1.1 status, into a [`Post`].
 //! - [`sketch`]: Space-Saving heavy hitters with a stated error bound.
+//! - [`intern`]: tags as reference-counted integer ids, recycled when no sketch holds them.
 //! - [`engine`]: counts per H3 cell (three resolutions) and minute, trending and series queries.
 //! - [`sim`]: a deterministic synthetic stream of the night of 13 November 2015 in Paris.
 //! - [`intent`]: the lexicon saying which tags mean shelter, missing, safety or solidarity.
@@ -28,6 +29,7 @@
 
 pub mod engine;
 pub mod intent;
+pub mod intern;
 pub mod post;
 pub mod recent;
 mod rng;

@@ -7,34 +7,52 @@
 //!   is itself at most `N / k` (it is the count of the evicted key the entry took over);
 //! - so `count - error` is a guaranteed lower bound of the true count.
 //!
-//! The entries live in a binary min-heap on `count`, so the key to evict is at the root and an
-//! update costs O(log k); a hash map from key to heap slot finds a key in O(1).
+//! Keys are small copyable values: the engine counts interned tag ids (see
+//! [`crate::intern`]), so an update hashes a `u32`, not a string, and the four areas a post
+//! is counted in share one interned copy of each tag. A [`KeyRefs`] passed to each update is
+//! told when the sketch starts and stops holding a key, so the interner can recycle ids no
+//! sketch holds; `()` ignores it.
+//!
+//! Entries stay where they were put, so the key → entry index never changes once a key is in;
+//! a binary min-heap of entry positions keeps the least counted at its root, the one to evict,
+//! and an update costs O(log k) integer moves.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::hash::Hash;
 
-/// foldhash: several times faster than the default SipHash on short tags, and seeded per map,
-/// so crafted tags cannot aim at collisions across instances; a sketch holds at most `k`
-/// keys anyway, so collisions could cost at most `k` comparisons.
+/// foldhash: fast on small keys, and seeded per map, so crafted tags cannot aim at collisions
+/// across instances; a sketch holds at most `k` keys anyway.
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Told when a sketch starts or stops holding a key (as a counted key or as a spelling).
+pub trait KeyRefs<K> {
+    fn hold(&mut self, key: K);
+    fn release(&mut self, key: K);
+}
+
+/// Keys that need no bookkeeping (plain values, `&'static str`).
+impl<K> KeyRefs<K> for () {
+    fn hold(&mut self, _: K) {}
+    fn release(&mut self, _: K) {}
+}
 
 /// One counted key.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    /// Shared with the sketch's index, and with `spelling` when they are the same, so a new
-    /// entry costs one allocation, not three.
-    pub key: Arc<str>,
+pub struct Entry<K> {
+    pub key: K,
     /// Estimated count: the true count plus at most `error`.
     pub count: u64,
     /// Over-estimation bound for this entry.
     pub error: u64,
     /// The spelling most often seen for this key (see [`SpaceSaving::add`]).
-    pub spelling: Arc<str>,
+    pub spelling: K,
     /// Majority-vote weight of `spelling`.
     votes: u64,
+    /// Where this entry's position is in the heap.
+    heap_slot: u32,
 }
 
-impl Entry {
+impl<K> Entry<K> {
     /// A lower bound of the key's true count.
     pub fn guaranteed(&self) -> u64 {
         self.count - self.error
@@ -43,16 +61,18 @@ impl Entry {
 
 /// A Space-Saving sketch of at most `capacity` entries.
 #[derive(Clone, Debug)]
-pub struct SpaceSaving {
+pub struct SpaceSaving<K> {
     capacity: usize,
     total: u64,
     /// Whether a key has ever taken over another's counter; until then every count is exact.
     evicted: bool,
-    heap: Vec<Entry>,
-    slot: Map<Arc<str>, usize>,
+    entries: Vec<Entry<K>>,
+    /// Positions in `entries`, as a min-heap on their count.
+    heap: Vec<u32>,
+    index: Map<K, u32>,
 }
 
-impl SpaceSaving {
+impl<K: Copy + Eq + Hash + Ord> SpaceSaving<K> {
     /// # Panics
     /// If `capacity` is 0: a sketch that can hold nothing answers nothing.
     pub fn new(capacity: usize) -> Self {
@@ -61,8 +81,9 @@ impl SpaceSaving {
             capacity,
             total: 0,
             evicted: false,
+            entries: Vec::new(),
             heap: Vec::new(),
-            slot: Map::default(),
+            index: Map::default(),
         }
     }
 
@@ -72,11 +93,11 @@ impl SpaceSaving {
 
     /// Number of entries held, never more than the capacity.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.entries.is_empty()
     }
 
     /// Sum of all weights added: the `N` of the error bound `N / k`.
@@ -95,80 +116,103 @@ impl SpaceSaving {
         if self.evicted { self.error_bound() } else { 0 }
     }
 
+    /// Empties the sketch for reuse with `capacity`, releasing every key it held; its memory
+    /// is kept, so a sketch recycled for a new minute allocates nothing.
+    pub fn reset(&mut self, capacity: usize, refs: &mut impl KeyRefs<K>) {
+        assert!(capacity > 0, "a Space-Saving sketch needs room for one key");
+        for e in &self.entries {
+            refs.release(e.key);
+            refs.release(e.spelling);
+        }
+        self.entries.clear();
+        self.heap.clear();
+        self.index.clear();
+        self.capacity = capacity;
+        self.total = 0;
+        self.evicted = false;
+    }
+
     /// Counts `weight` more of `key`, seen spelled `spelling`.
     ///
     /// Spellings are kept with a majority vote (Boyer–Moore) rather than a count per spelling,
     /// so memory stays one spelling per entry; when one spelling is used by more than half of
     /// the posts of a key — the usual case — it is the one kept.
-    pub fn add(&mut self, key: &str, spelling: &str, weight: u64) {
+    pub fn add(&mut self, key: K, spelling: K, weight: u64, refs: &mut impl KeyRefs<K>) {
         self.total += weight;
-        if let Some(&i) = self.slot.get(key) {
-            let e = &mut self.heap[i];
+        if let Some(&at) = self.index.get(&key) {
+            let e = &mut self.entries[at as usize];
             e.count += weight;
-            vote(e, spelling, weight);
-            self.sift_down(i);
+            vote(e, spelling, weight, refs);
+            let slot = e.heap_slot as usize;
+            self.sift_down(slot);
             return;
         }
-        let key: Arc<str> = key.into();
-        let spelling: Arc<str> = if *spelling == *key {
-            key.clone()
-        } else {
-            spelling.into()
-        };
-        if self.heap.len() < self.capacity {
-            let i = self.heap.len();
-            self.heap.push(Entry {
-                key: key.clone(),
+        refs.hold(key);
+        refs.hold(spelling);
+        if self.entries.len() < self.capacity {
+            let at = self.entries.len() as u32;
+            let slot = self.heap.len();
+            self.entries.push(Entry {
+                key,
                 count: weight,
                 error: 0,
                 spelling,
                 votes: weight,
+                heap_slot: slot as u32,
             });
-            self.slot.insert(key, i);
-            self.sift_up(i);
+            self.heap.push(at);
+            self.index.insert(key, at);
+            self.sift_up(slot);
             return;
         }
         // Full: the least counted key gives its counter to the new one, whose count may then
         // be over-estimated by what the counter held.
         self.evicted = true;
-        let min = self.heap[0].count;
-        let old = std::mem::replace(
-            &mut self.heap[0],
-            Entry {
-                key: key.clone(),
-                count: min + weight,
-                error: min,
-                spelling,
-                votes: weight,
-            },
-        );
-        self.slot.remove(&old.key);
-        self.slot.insert(key, 0);
+        let at = self.heap[0];
+        let e = &mut self.entries[at as usize];
+        let min = e.count;
+        let (old_key, old_spelling) = (e.key, e.spelling);
+        *e = Entry {
+            key,
+            count: min + weight,
+            error: min,
+            spelling,
+            votes: weight,
+            heap_slot: 0,
+        };
+        self.index.remove(&old_key);
+        self.index.insert(key, at);
+        refs.release(old_key);
+        refs.release(old_spelling);
         self.sift_down(0);
     }
 
     /// The entry of `key`, if it is held.
-    pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.slot.get(key).map(|&i| &self.heap[i])
+    pub fn get(&self, key: K) -> Option<&Entry<K>> {
+        self.index.get(&key).map(|&at| &self.entries[at as usize])
     }
 
     /// Entries in no particular order.
-    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.heap.iter()
+    pub fn entries(&self) -> impl Iterator<Item = &Entry<K>> {
+        self.entries.iter()
     }
 
     /// The `n` entries with the highest counts, highest first.
-    pub fn top(&self, n: usize) -> Vec<&Entry> {
-        let mut all: Vec<&Entry> = self.heap.iter().collect();
+    pub fn top(&self, n: usize) -> Vec<&Entry<K>> {
+        let mut all: Vec<&Entry<K>> = self.entries.iter().collect();
         all.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         all.truncate(n);
         all
     }
 
+    fn count_at(&self, slot: usize) -> u64 {
+        self.entries[self.heap[slot] as usize].count
+    }
+
     fn sift_up(&mut self, mut i: usize) {
         while i > 0 {
             let parent = (i - 1) / 2;
-            if self.heap[parent].count <= self.heap[i].count {
+            if self.count_at(parent) <= self.count_at(i) {
                 break;
             }
             self.swap(i, parent);
@@ -177,13 +221,14 @@ impl SpaceSaving {
     }
 
     fn sift_down(&mut self, mut i: usize) {
+        let len = self.heap.len();
         loop {
             let (l, r) = (2 * i + 1, 2 * i + 2);
             let mut smallest = i;
-            if l < self.heap.len() && self.heap[l].count < self.heap[smallest].count {
+            if l < len && self.count_at(l) < self.count_at(smallest) {
                 smallest = l;
             }
-            if r < self.heap.len() && self.heap[r].count < self.heap[smallest].count {
+            if r < len && self.count_at(r) < self.count_at(smallest) {
                 smallest = r;
             }
             if smallest == i {
@@ -196,25 +241,20 @@ impl SpaceSaving {
 
     fn swap(&mut self, a: usize, b: usize) {
         self.heap.swap(a, b);
-        *self
-            .slot
-            .get_mut(&self.heap[a].key)
-            .expect("slot of a held key") = a;
-        *self
-            .slot
-            .get_mut(&self.heap[b].key)
-            .expect("slot of a held key") = b;
+        self.entries[self.heap[a] as usize].heap_slot = a as u32;
+        self.entries[self.heap[b] as usize].heap_slot = b as u32;
     }
 }
 
-fn vote(e: &mut Entry, spelling: &str, weight: u64) {
-    if *e.spelling == *spelling {
+fn vote<K: Copy + Eq>(e: &mut Entry<K>, spelling: K, weight: u64, refs: &mut impl KeyRefs<K>) {
+    if e.spelling == spelling {
         e.votes += weight;
     } else if e.votes > weight {
         e.votes -= weight;
     } else {
         e.votes = weight - e.votes;
-        e.spelling = spelling.into();
+        refs.hold(spelling);
+        refs.release(std::mem::replace(&mut e.spelling, spelling));
     }
 }
 
@@ -227,11 +267,11 @@ mod tests {
     fn exact_while_under_capacity() {
         let mut s = SpaceSaving::new(4);
         for k in ["a", "b", "a", "c", "a", "b"] {
-            s.add(k, k, 1);
+            s.add(k, k, 1, &mut ());
         }
         assert_eq!(s.get("a").map(|e| (e.count, e.error)), Some((3, 0)));
         assert_eq!(s.get("b").map(|e| e.count), Some(2));
-        assert_eq!(s.top(1)[0].key.as_ref(), "a");
+        assert_eq!(s.top(1)[0].key, "a");
         assert_eq!(s.total(), 6);
     }
 
@@ -245,20 +285,21 @@ mod tests {
             "PORTEOUVERTE",
             "PorteOuverte",
         ] {
-            s.add("porteouverte", sp, 1);
+            s.add("porteouverte", sp, 1, &mut ());
         }
-        assert_eq!(&*s.get("porteouverte").unwrap().spelling, "PorteOuverte");
+        assert_eq!(s.get("porteouverte").unwrap().spelling, "PorteOuverte");
     }
 
     /// A Zipf-like head of 50 tags (weight ∝ 1/rank) mixed with a million random distinct
     /// tags: the bound holds for every entry, memory never exceeds k, and the true top is found.
+    /// Keys are numbers, as the engine's interned tags are: head tags 0 to 49, noise above.
     #[test]
     fn error_bound_on_zipf_with_a_million_distinct_tags() {
         let k = 200;
         let mut s = SpaceSaving::new(k);
-        let mut exact: HashMap<String, u64> = HashMap::new();
+        let mut exact: HashMap<u64, u64> = HashMap::new();
+        let mut refs = Held::default();
         let mut rng = Rng(42);
-        let head: Vec<String> = (0..50).map(|r| format!("head{r}")).collect();
         // Cumulative weights of 1/(rank+1) over the head.
         let weights: Vec<f64> = (0..50).map(|r| 1.0 / (r as f64 + 1.0)).collect();
         let sum: f64 = weights.iter().sum();
@@ -266,7 +307,7 @@ mod tests {
         for _ in 0..2_000_000 {
             let key = if rng.next().is_multiple_of(2) {
                 distinct_noise += 1;
-                format!("noise{}", rng.next())
+                50 + rng.next() % (u64::MAX - 50)
             } else {
                 let mut x = rng.unit() * sum;
                 let mut r = 0;
@@ -274,32 +315,73 @@ mod tests {
                     x -= weights[r];
                     r += 1;
                 }
-                head[r].clone()
+                r as u64
             };
-            s.add(&key, &key, 1);
+            s.add(key, key, 1, &mut refs);
             *exact.entry(key).or_default() += 1;
             assert!(s.len() <= k);
         }
         assert!(distinct_noise > 900_000);
+        // Exactly the keys held are held by the sketch, once as a key and once as a spelling.
+        assert_eq!(refs.0.len(), s.len());
+        assert!(refs.0.values().all(|&n| n == 2));
         let bound = s.error_bound();
         for e in s.entries() {
-            let truth = exact.get(&*e.key).copied().unwrap_or(0);
+            let truth = exact.get(&e.key).copied().unwrap_or(0);
             assert!(e.count >= truth, "{} under-estimated", e.key);
             assert!(e.count - truth <= e.error && e.error <= bound, "{}", e.key);
             assert!(e.guaranteed() <= truth);
         }
         // Every key above N/k must be held, and the true top 10 are the sketch's top 10.
-        for (key, &c) in &exact {
+        for (&key, &c) in &exact {
             if c > bound {
                 assert!(s.get(key).is_some(), "{key} ({c} > {bound}) missing");
             }
         }
-        let mut truth: Vec<(&String, &u64)> = exact.iter().collect();
+        let mut truth: Vec<(&u64, &u64)> = exact.iter().collect();
         truth.sort_by(|a, b| b.1.cmp(a.1));
-        let got: Vec<&str> = s.top(10).iter().map(|e| &*e.key).collect();
+        let got: Vec<u64> = s.top(10).iter().map(|e| e.key).collect();
         // Ranks 6-10 are close enough that the N/k over-estimate may reorder them; the top 5 are not.
         for (key, _) in &truth[..5] {
-            assert!(got.contains(&key.as_str()), "{key} not in {got:?}");
+            assert!(got.contains(key), "{key} not in {got:?}");
         }
+        s.reset(k, &mut refs);
+        assert!(s.is_empty() && s.total() == 0);
+        assert!(refs.0.is_empty(), "a reset releases every key");
+    }
+
+    /// How many times each key is held, as an interner counts it.
+    #[derive(Default)]
+    struct Held(HashMap<u64, u64>);
+
+    impl KeyRefs<u64> for Held {
+        fn hold(&mut self, key: u64) {
+            *self.0.entry(key).or_default() += 1;
+        }
+
+        fn release(&mut self, key: u64) {
+            let n = self.0.get_mut(&key).expect("released a key not held");
+            *n -= 1;
+            if *n == 0 {
+                self.0.remove(&key);
+            }
+        }
+    }
+
+    /// Spellings changing hands by majority vote are held and released in step.
+    #[test]
+    fn a_spelling_taking_over_is_held_and_the_old_one_released() {
+        let mut s = SpaceSaving::new(1);
+        let mut refs = Held::default();
+        s.add(1, 10, 1, &mut refs);
+        s.add(1, 11, 2, &mut refs);
+        assert_eq!(s.get(1).unwrap().spelling, 11);
+        assert_eq!(refs.0.get(&10), None);
+        assert_eq!(refs.0.get(&11), Some(&1));
+        // Evicted with its spelling when the only counter goes to another key.
+        s.add(2, 2, 1, &mut refs);
+        assert_eq!(s.get(2).map(|e| (e.count, e.error)), Some((4, 3)));
+        assert_eq!(refs.0.len(), 1);
+        assert_eq!(refs.0.get(&2), Some(&2));
     }
 }
