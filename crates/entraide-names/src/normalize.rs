@@ -1,7 +1,10 @@
 //! From a name as typed (any script, any case, accents) to the lowercase ASCII words we index.
 //!
 //! Transliteration is deunicode's (Мария → Mariia, Παπαδόπουλος → Papadopoulos, Hélène →
-//! Helene, Straße → Strasse, Øre → Ore, œ → oe); we never keep hand tables of letters.
+//! Helene, Straße → Strasse, Øre → Ore, œ → oe); we never keep hand tables of letters. A
+//! record's Greek or Cyrillic words are also filed under any_ascii's romanisation when it
+//! differs (Юрий → iurii and yuriy, Мария → mariia and mariya, Ελένη → elene and eleni):
+//! registries romanise these scripts in several ways, and a searcher types one.
 
 /// The words of one name, lowercase ASCII letters and digits. Parts joined by a hyphen, an
 /// apostrophe or a dot are separate words ("Jean-Pierre" → jean, pierre); with `joined`, the
@@ -17,32 +20,58 @@ pub(crate) fn words(name: &str, joined: bool) -> Vec<String> {
         .collect()
 }
 
-/// As [`words`], in order, each with whether it is the part-less form of a compound (true for
-/// "jeanpierre" after "jean", "pierre"): a record's words as written, for ranking by how
-/// closely a whole name matches the query.
+/// As [`words`], in order, each with whether it is another form of the words before it
+/// rather than a word as written: the part-less form of a compound (true for "jeanpierre"
+/// after "jean", "pierre"), or, with `joined`, a Greek or Cyrillic word's second
+/// romanisation. A record's words as written serve to rank by how closely a whole name
+/// matches the query.
 pub(crate) fn marked_words(name: &str, joined: bool) -> Vec<(String, bool)> {
-    let mut ascii = deunicode::deunicode(name);
-    if !joined {
-        ascii.retain(|c| !is_apostrophe(c));
-    }
     let mut out: Vec<(String, bool)> = Vec::new();
-    for group in ascii.split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '/') {
-        let mut parts = 0;
-        let mut whole = String::new();
-        for part in group.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if part.is_empty() {
-                continue;
-            }
-            let part = part.to_ascii_lowercase();
-            whole.push_str(&part);
-            parts += 1;
-            push_unique(&mut out, part, false);
+    for group in name.split(is_separator) {
+        let mut ascii = deunicode::deunicode(group);
+        if !joined {
+            ascii.retain(|c| !is_apostrophe(c));
         }
-        if joined && parts > 1 {
-            push_unique(&mut out, whole, true);
+        // deunicode may write one letter as two words (some scripts' syllables).
+        for ascii_group in ascii.split(is_separator) {
+            push_parts(&mut out, ascii_group, joined, false);
+        }
+        if joined && group.chars().any(is_greek_or_cyrillic) {
+            for other_group in any_ascii::any_ascii(group).split(is_separator) {
+                push_parts(&mut out, other_group, true, true);
+            }
         }
     }
     out
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == ',' || c == ';' || c == '/'
+}
+
+/// Pushes the lowercase parts of one ASCII word (split at anything but letters and digits)
+/// and, with `joined`, the parts run together; the parts themselves count as words as
+/// written unless `other_form`.
+fn push_parts(out: &mut Vec<(String, bool)>, group: &str, joined: bool, other_form: bool) {
+    let mut parts = 0;
+    let mut whole = String::new();
+    for part in group.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if part.is_empty() {
+            continue;
+        }
+        let part = part.to_ascii_lowercase();
+        whole.push_str(&part);
+        parts += 1;
+        push_unique(out, part, other_form);
+    }
+    if joined && parts > 1 {
+        push_unique(out, whole, true);
+    }
+}
+
+/// Greek (with its extended, polytonic block) or Cyrillic (with its supplement).
+fn is_greek_or_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' | '\u{0400}'..='\u{052F}')
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -103,6 +132,23 @@ pub(crate) fn skeleton(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn greek_and_cyrillic_words_of_a_record_are_filed_under_both_romanisations() {
+        assert_eq!(
+            marked_words("Юрий Ελένη", true),
+            [
+                ("iurii".to_string(), false),
+                ("yuriy".to_string(), true),
+                ("elene".to_string(), false),
+                ("eleni".to_string(), true),
+            ]
+        );
+        // The second form is not a word as written, and a query keeps one form per word.
+        assert_eq!(words("Мария Иванова", false), ["mariia", "ivanova"]);
+        // Latin names are left to deunicode alone.
+        assert_eq!(marked_words("Maria", true), [("maria".to_string(), false)]);
+    }
 
     #[test]
     fn case_and_accents_fold_to_ascii_lowercase() {

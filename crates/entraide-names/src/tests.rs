@@ -128,6 +128,28 @@ fn other_scripts_meet_their_romanisation() {
 }
 
 #[test]
+fn a_record_in_greek_or_cyrillic_is_found_by_either_romanisation_as_an_exact_word() {
+    let index = index_of(&[
+        (1, &["Юрий Петров"]),
+        (2, &["Ελένη Παππά"]),
+        (3, &["Yuri Petrova"]),
+    ]);
+    // any_ascii's forms (yuriy, eleni) and deunicode's (iurii, elene) both score as exact.
+    for (query, key) in [
+        ("Yuriy Petrov", 1),
+        ("Iurii Petrov", 1),
+        ("Eleni Pappa", 2),
+        ("Elene Pappa", 2),
+    ] {
+        assert_eq!(
+            index.search(query, 1)[0],
+            Hit { key, score: 1.0 },
+            "{query}"
+        );
+    }
+}
+
+#[test]
 fn prefixes_find_names_while_typing() {
     let index = sample();
     assert_eq!(first(&index, "Mar Dup"), Some(1));

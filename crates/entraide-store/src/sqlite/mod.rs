@@ -58,8 +58,20 @@ const QUEUE_CAPACITY: usize = 2 * group_commit::MAX_BATCH;
 const STATEMENT_CACHE: usize = 64;
 
 /// The writer's page cache, in KiB (negative, as `PRAGMA cache_size` takes it): the pages
-/// of the tables marks touch, so a batch rarely reads from disk.
-const WRITER_CACHE_KIB: i64 = -64 * 1024;
+/// of the tables marks touch, so a batch rarely reads from disk, and the indexes an import
+/// inserts into. Random ids put each new record on a random leaf of the primary key and
+/// PFIF id indexes, tens of MiB each at a million missing-person records: with less,
+/// an import reads a page back from the OS for most records (README, missing persons, has
+/// the figures). SQLite takes the memory only as pages are read.
+const WRITER_CACHE_KIB: i64 = -128 * 1024;
+
+/// WAL pages after which a commit checkpoints (64 MiB at SQLite's 4 KiB page; SQLite's
+/// default is 1,000 pages). A checkpoint copies each page changed since the last one into
+/// the database file and fsyncs it: spacing them out lets a page that many commits change
+/// (an index leaf, the end of a table) be copied once per 64 MiB of WAL rather than once per
+/// commit of a large import. The WAL stays bounded: it is rewritten from its start after
+/// each checkpoint.
+const WAL_CHECKPOINT_PAGES: i64 = 16 * 1024;
 
 pub struct SqliteStore {
     writes: Queue<Write, Result<()>>,
@@ -101,6 +113,7 @@ impl SqliteStore {
         // Each write's savepoint copies the pages it changes: keep those copies in memory.
         conn.pragma_update(None, "temp_store", "memory")?;
         conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         migrate::apply(&mut conn)?;
 
