@@ -168,11 +168,13 @@ impl Area {
             .map(|&(_, id)| id)
     }
 
-    /// Position of `minute` in `buckets`: `Ok` if it is there, else where it goes.
+    /// Position of `minute` in `buckets`: `Ok` if it is there, else where it goes. The newest
+    /// (counting) and the oldest (pruning) are looked at before searching.
     fn find(&self, minute: i64) -> Result<usize, usize> {
-        match self.buckets.back() {
-            Some(&(last, _)) if last == minute => Ok(self.buckets.len() - 1),
-            Some(&(last, _)) if last < minute => Err(self.buckets.len()),
+        match (self.buckets.front(), self.buckets.back()) {
+            (_, Some(&(last, _))) if last == minute => Ok(self.buckets.len() - 1),
+            (_, Some(&(last, _))) if last < minute => Err(self.buckets.len()),
+            (Some(&(first, _)), _) if first == minute => Ok(0),
             _ => self.buckets.binary_search_by_key(&minute, |&(m, _)| m),
         }
     }

@@ -24,6 +24,10 @@ use std::hash::Hash;
 /// across instances; a sketch holds at most `k` keys anyway.
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// Up to this capacity a key is found by scanning the keys held, which is faster than hashing
+/// for so few (a neighbourhood's minute, the most numerous sketches), and spares the map.
+const SCANNED_UP_TO: usize = 32;
+
 /// Told when a sketch starts or stops holding a key (as a counted key or as a spelling).
 pub trait KeyRefs<K> {
     fn hold(&mut self, key: K);
@@ -67,8 +71,11 @@ pub struct SpaceSaving<K> {
     /// Whether a key has ever taken over another's counter; until then every count is exact.
     evicted: bool,
     entries: Vec<Entry<K>>,
+    /// `entries`' keys, in the same order: scanned in small sketches.
+    keys: Vec<K>,
     /// Positions in `entries`, as a min-heap on their count.
     heap: Vec<u32>,
+    /// Key → position in `entries`, for sketches of more than [`SCANNED_UP_TO`] entries.
     index: Map<K, u32>,
 }
 
@@ -82,6 +89,7 @@ impl<K: Copy + Eq + Hash + Ord> SpaceSaving<K> {
             total: 0,
             evicted: false,
             entries: Vec::new(),
+            keys: Vec::new(),
             heap: Vec::new(),
             index: Map::default(),
         }
@@ -125,6 +133,7 @@ impl<K: Copy + Eq + Hash + Ord> SpaceSaving<K> {
             refs.release(e.spelling);
         }
         self.entries.clear();
+        self.keys.clear();
         self.heap.clear();
         self.index.clear();
         self.capacity = capacity;
@@ -139,8 +148,8 @@ impl<K: Copy + Eq + Hash + Ord> SpaceSaving<K> {
     /// the posts of a key — the usual case — it is the one kept.
     pub fn add(&mut self, key: K, spelling: K, weight: u64, refs: &mut impl KeyRefs<K>) {
         self.total += weight;
-        if let Some(&at) = self.index.get(&key) {
-            let e = &mut self.entries[at as usize];
+        if let Some(at) = self.position(key) {
+            let e = &mut self.entries[at];
             e.count += weight;
             vote(e, spelling, weight, refs);
             let slot = e.heap_slot as usize;
@@ -160,8 +169,11 @@ impl<K: Copy + Eq + Hash + Ord> SpaceSaving<K> {
                 votes: weight,
                 heap_slot: slot as u32,
             });
+            self.keys.push(key);
             self.heap.push(at);
-            self.index.insert(key, at);
+            if self.capacity > SCANNED_UP_TO {
+                self.index.insert(key, at);
+            }
             self.sift_up(slot);
             return;
         }
@@ -180,8 +192,11 @@ impl<K: Copy + Eq + Hash + Ord> SpaceSaving<K> {
             votes: weight,
             heap_slot: 0,
         };
-        self.index.remove(&old_key);
-        self.index.insert(key, at);
+        self.keys[at as usize] = key;
+        if self.capacity > SCANNED_UP_TO {
+            self.index.remove(&old_key);
+            self.index.insert(key, at);
+        }
         refs.release(old_key);
         refs.release(old_spelling);
         self.sift_down(0);
@@ -189,7 +204,15 @@ impl<K: Copy + Eq + Hash + Ord> SpaceSaving<K> {
 
     /// The entry of `key`, if it is held.
     pub fn get(&self, key: K) -> Option<&Entry<K>> {
-        self.index.get(&key).map(|&at| &self.entries[at as usize])
+        self.position(key).map(|at| &self.entries[at])
+    }
+
+    fn position(&self, key: K) -> Option<usize> {
+        if self.capacity <= SCANNED_UP_TO {
+            self.keys.iter().position(|&k| k == key)
+        } else {
+            self.index.get(&key).map(|&at| at as usize)
+        }
     }
 
     /// Entries in no particular order.
