@@ -65,14 +65,6 @@ const STATEMENT_CACHE: usize = 64;
 /// the figures). SQLite takes the memory only as pages are read.
 const WRITER_CACHE_KIB: i64 = -128 * 1024;
 
-/// WAL pages after which a commit checkpoints (64 MiB at SQLite's 4 KiB page; SQLite's
-/// default is 1,000 pages). A checkpoint copies each page changed since the last one into
-/// the database file and fsyncs it: spacing them out lets a page that many commits change
-/// (an index leaf, the end of a table) be copied once per 64 MiB of WAL rather than once per
-/// commit of a large import. The WAL stays bounded: it is rewritten from its start after
-/// each checkpoint.
-const WAL_CHECKPOINT_PAGES: i64 = 16 * 1024;
-
 pub struct SqliteStore {
     writes: Queue<Write, Result<()>>,
     reads: r2d2::Pool<SqliteConnectionManager>,
@@ -113,7 +105,6 @@ impl SqliteStore {
         // Each write's savepoint copies the pages it changes: keep those copies in memory.
         conn.pragma_update(None, "temp_store", "memory")?;
         conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
-        conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         migrate::apply(&mut conn)?;
 
@@ -160,6 +151,23 @@ impl SqliteStore {
         is_mark: bool,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
+        self.submit(is_mark, false, f).await
+    }
+
+    /// As [`Self::write`], for a large write (an import batch): see `Write::is_bulk`.
+    async fn write_bulk<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.submit(false, true, f).await
+    }
+
+    async fn submit<T: Send + 'static>(
+        &self,
+        is_mark: bool,
+        is_bulk: bool,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
         // The result travels apart from the verdict: the job hands it over before COMMIT,
         // but it is taken only once the writer reports the commit succeeded.
         let (result_tx, mut result_rx) = tokio::sync::oneshot::channel();
@@ -168,7 +176,11 @@ impl SqliteStore {
             Ok(())
         });
         self.writes
-            .submit(Write { job, is_mark })
+            .submit(Write {
+                job,
+                is_mark,
+                is_bulk,
+            })
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))??;
         result_rx.try_recv().map_err(|_| {
@@ -552,7 +564,7 @@ impl Store for SqliteStore {
     }
 
     async fn import_missing(&self, batch: Vec<ImportItem>) -> Result<Vec<ImportOutcome>> {
-        self.write(false, move |c| missing::import(c, batch)).await
+        self.write_bulk(move |c| missing::import(c, batch)).await
     }
 
     async fn missing_records(&self, ids: &[MissingId]) -> Result<Vec<MissingRecord>> {
