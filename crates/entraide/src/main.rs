@@ -15,11 +15,6 @@ use entraide_server::{AppState, ServerConfig};
 use settings::{ServeSettings, StorageArgs};
 use std::path::PathBuf;
 
-/// mimalloc rather than glibc's malloc: the request path allocates many small buffers that
-/// other threads free, where glibc spent a fifth of the workers' time (README, Performance).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// entraide: Safety Check, Open Doors, missing persons and live trends for a crisis.
 ///
 /// Start with `entraide serve`: it creates ./entraide-data (SQLite) and listens on
