@@ -257,70 +257,100 @@ pub(super) async fn import(
 ) -> Result<Vec<ImportOutcome>> {
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut touched = BTreeSet::new();
+    let mut records = Vec::new();
     for item in batch {
-        let outcome = match item {
-            // Most imported records are new: insert first, and only when the id is taken
-            // read (and lock) the stored version to decide.
-            ImportItem::Record(r) => {
-                if insert_record(c, &r, true).await? == 1 {
-                    ImportOutcome::Added
-                } else {
-                    let stored = cached::query_one(
-                        c,
-                        "SELECT source_date, expired FROM missing_records WHERE id = $1 FOR UPDATE",
-                        &[&r.id.0],
-                    )
-                    .await?;
-                    let source_date: Timestamp = stored.try_get(0)?;
-                    let expired: bool = stored.try_get(1)?;
-                    // A deleted record stays deleted: a late copy must not bring it back.
-                    if expired || source_date >= r.source_date {
-                        ImportOutcome::Unchanged
-                    } else {
-                        let (lat, lon) = r.last_seen.point.map(|p| (p.lat, p.lon)).unzip();
-                        cached::execute(
-                            c,
-                            "UPDATE missing_records SET pfif_id = $2, person = $3, reporter = $4,
-                                 last_seen_place = $5, last_seen_lat = $6, last_seen_lon = $7,
-                                 last_seen_at = $8, source_date = $9, entry_date = $10,
-                                 expiry_date = $11
-                             WHERE id = $1",
-                            &[
-                                &r.id.0,
-                                &r.pfif_id,
-                                &to_json(&r.person)?,
-                                &to_json(&r.reporter)?,
-                                &r.last_seen.place,
-                                &lat,
-                                &lon,
-                                &r.last_seen.at,
-                                &r.source_date,
-                                &r.entry_date,
-                                &r.expiry_date,
-                            ],
-                        )
-                        .await?;
-                        ImportOutcome::Replaced
-                    }
-                }
-            }
+        match item {
+            ImportItem::Record(r) => records.push(r),
             ImportItem::Note(n) => {
-                if !live_locked(c, n.record).await? {
+                // The records before this note are written first: it may be about one.
+                import_records(c, std::mem::take(&mut records), &mut outcomes).await?;
+                let outcome = if !live_locked(c, n.record).await? {
                     ImportOutcome::UnknownRecord
                 } else if insert_note(c, &n, true).await? == 0 {
                     ImportOutcome::Unchanged
                 } else {
                     touched.insert(n.record);
                     ImportOutcome::Added
-                }
+                };
+                outcomes.push(outcome);
             }
-        };
-        outcomes.push(outcome);
+        }
     }
+    import_records(c, records, &mut outcomes).await?;
     for record in touched {
         refresh_status(c, record).await?;
     }
     Ok(outcomes)
+}
+
+/// Consecutive imported records, their outcomes appended in order. Most are new, so all
+/// are sent at once as inserts that skip a taken id: the client pipelines them, one round
+/// trip for the run rather than one per record, and the server runs them in order. Only the
+/// records whose id was taken (before the batch, or earlier in it) are then decided one by
+/// one against the stored version, which is what a record-by-record import would have met.
+async fn import_records(
+    c: &impl GenericClient,
+    records: Vec<MissingRecord>,
+    outcomes: &mut Vec<ImportOutcome>,
+) -> Result<()> {
+    let Some((first, rest)) = records.split_first() else {
+        return Ok(());
+    };
+    // The first alone: it prepares the statement, which the others then find cached
+    // (sent all at once uncached, each would prepare its own).
+    let mut inserted = vec![insert_record(c, first, true).await?];
+    inserted.extend(
+        futures::future::try_join_all(rest.iter().map(|r| insert_record(c, r, true))).await?,
+    );
+    for (r, inserted) in records.iter().zip(inserted) {
+        let outcome = if inserted == 1 {
+            ImportOutcome::Added
+        } else {
+            replace_if_newer(c, r).await?
+        };
+        outcomes.push(outcome);
+    }
+    Ok(())
+}
+
+/// An imported record whose id is taken: the newest source_date wins.
+async fn replace_if_newer(c: &impl GenericClient, r: &MissingRecord) -> Result<ImportOutcome> {
+    let stored = cached::query_one(
+        c,
+        "SELECT source_date, expired FROM missing_records WHERE id = $1 FOR UPDATE",
+        &[&r.id.0],
+    )
+    .await?;
+    let source_date: Timestamp = stored.try_get(0)?;
+    let expired: bool = stored.try_get(1)?;
+    // A deleted record stays deleted: a late copy must not bring it back.
+    if expired || source_date >= r.source_date {
+        return Ok(ImportOutcome::Unchanged);
+    }
+    let (lat, lon) = r.last_seen.point.map(|p| (p.lat, p.lon)).unzip();
+    cached::execute(
+        c,
+        "UPDATE missing_records SET pfif_id = $2, person = $3, reporter = $4,
+             last_seen_place = $5, last_seen_lat = $6, last_seen_lon = $7,
+             last_seen_at = $8, source_date = $9, entry_date = $10,
+             expiry_date = $11
+         WHERE id = $1",
+        &[
+            &r.id.0,
+            &r.pfif_id,
+            &to_json(&r.person)?,
+            &to_json(&r.reporter)?,
+            &r.last_seen.place,
+            &lat,
+            &lon,
+            &r.last_seen.at,
+            &r.source_date,
+            &r.entry_date,
+            &r.expiry_date,
+        ],
+    )
+    .await?;
+    Ok(ImportOutcome::Replaced)
 }
 
 pub(super) async fn records(
