@@ -47,6 +47,29 @@ pub enum NatsError {
     },
 }
 
+/// Connects to the NATS server at `url` and subscribes to `subject`: the client (which must
+/// be kept, or the connection closes) and its subscription. Used by the bus and by whatever
+/// else reads a subject, such as the posts the trends count.
+pub async fn subscribe(
+    url: &str,
+    subject: &str,
+) -> Result<(async_nats::Client, async_nats::Subscriber), NatsError> {
+    let client = async_nats::connect(url)
+        .await
+        .map_err(|source| NatsError::Connect {
+            url: url.to_string(),
+            source,
+        })?;
+    let subscriber = client
+        .subscribe(subject.to_string())
+        .await
+        .map_err(|source| NatsError::Subscribe {
+            subject: subject.to_string(),
+            source,
+        })?;
+    Ok((client, subscriber))
+}
+
 /// The sending half, held by the bus.
 pub(crate) struct Remote {
     origin: uuid::Uuid,
@@ -61,19 +84,7 @@ impl Remote {
         hub: Arc<Hub>,
         invalidations: broadcast::Sender<Invalidation>,
     ) -> Result<Self, NatsError> {
-        let client = async_nats::connect(url)
-            .await
-            .map_err(|source| NatsError::Connect {
-                url: url.to_string(),
-                source,
-            })?;
-        let subscriber = client
-            .subscribe(subject.to_string())
-            .await
-            .map_err(|source| NatsError::Subscribe {
-                subject: subject.to_string(),
-                source,
-            })?;
+        let (client, subscriber) = subscribe(url, subject).await?;
         let origin = uuid::Uuid::new_v4();
         tokio::spawn(receive(subscriber, origin, hub, invalidations));
         let (outbox, pending) = mpsc::channel(OUTBOX);

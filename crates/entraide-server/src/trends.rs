@@ -178,19 +178,7 @@ impl AppState {
         url: &str,
         subject: &str,
     ) -> Result<tokio::task::JoinHandle<()>, NatsError> {
-        let client = async_nats::connect(url)
-            .await
-            .map_err(|source| NatsError::Connect {
-                url: url.to_owned(),
-                source,
-            })?;
-        let mut messages = client
-            .subscribe(subject.to_owned())
-            .await
-            .map_err(|source| NatsError::Subscribe {
-                subject: subject.to_owned(),
-                source,
-            })?;
+        let (client, mut messages) = entraide_bus::nats::subscribe(url, subject).await?;
         // Once the server has the subscription, nothing published after this returns is
         // missed; should the flush fail, the client subscribes again when it reconnects.
         if let Err(e) = client.flush().await {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Client, spawn_with, test_config};
+use common::{Client, TestServer, spawn_with, test_config};
 use entraide_server::ServerConfig;
 use serde_json::json;
 use std::io::{BufRead, BufReader};
@@ -113,13 +113,8 @@ async fn follow(client: &Client, record: &str) {
     assert_eq!(r.status, 204, "{}", r.body);
 }
 
-async fn mails_counted(base: &str, outcome: &str) -> u64 {
-    let text = reqwest::get(format!("{base}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+async fn mails_counted(server: &TestServer, outcome: &str) -> u64 {
+    let text = server.metrics().await;
     let series = format!("entraide_mails_total{{outcome=\"{outcome}\"}} ");
     text.lines()
         .find_map(|l| l.strip_prefix(&series))
@@ -205,8 +200,8 @@ async fn each_follower_with_an_address_gets_one_mail_per_note_and_no_author_is_r
         !anonymous.contains("Bernard") && !anonymous.contains("bernard"),
         "an anonymous note's mail names no author: {anonymous}"
     );
-    assert_eq!(mails_counted(&server.url, "sent").await, 2);
-    assert_eq!(mails_counted(&server.url, "failed").await, 0);
+    assert_eq!(mails_counted(&server, "sent").await, 2);
+    assert_eq!(mails_counted(&server, "failed").await, 0);
 
     // The address is its account's alone: not another account's to read, not in the
     // record as the public or a responder sees it.
@@ -264,13 +259,13 @@ async fn a_dead_smtp_server_never_fails_a_note_and_the_failure_is_counted() {
         r.body
     );
     for _ in 0..300 {
-        if mails_counted(&server.url, "failed").await == 1 {
+        if mails_counted(&server, "failed").await == 1 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(mails_counted(&server.url, "failed").await, 1);
-    assert_eq!(mails_counted(&server.url, "sent").await, 0);
+    assert_eq!(mails_counted(&server, "failed").await, 1);
+    assert_eq!(mails_counted(&server, "sent").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -678,8 +678,7 @@ async fn health_and_metrics_answer() {
             json!({"status": "safe"}),
         )
         .await;
-    let text = anon.get("/metrics").await.body;
-    let text = text.as_str().unwrap();
+    let text = server.metrics().await;
     assert!(text.contains("entraide_safety_marks_committed 1"), "{text}");
     assert!(
         text.contains("route=\"/api/v1/crises/{id}/safety\""),

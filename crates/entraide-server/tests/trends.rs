@@ -118,12 +118,7 @@ async fn a_batch_sent_again_is_counted_once_and_the_answer_says_so() {
         .get("/api/v1/trends?lat=48.8626&lon=2.3795&radius_km=2")
         .await;
     assert_eq!(r.body["trends"][0]["count"], 12, "{}", r.body);
-    let metrics = reqwest::get(format!("{}/metrics", server.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = server.metrics().await;
     for line in [
         r#"entraide_trends_posts_total{source="http",outcome="accepted"} 12"#,
         r#"entraide_trends_posts_total{source="http",outcome="repeated"} 13"#,
@@ -176,12 +171,7 @@ async fn posts_published_on_nats_trend_and_a_malformed_line_stops_nothing() {
             .collect::<Vec<_>>();
         found.sort();
         if found == ["PorteOuverte", "RechercheParis"] {
-            let metrics = reqwest::get(format!("{}/metrics", server.url))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let metrics = server.metrics().await;
             if metrics.contains(r#"{source="nats",outcome="repeated"} 4"#) {
                 break (r.body, metrics);
             }

@@ -23,6 +23,18 @@ impl Drop for TestServer {
     }
 }
 
+impl TestServer {
+    /// The Prometheus text of GET /metrics.
+    pub async fn metrics(&self) -> String {
+        reqwest::get(format!("{}/metrics", self.url))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}
+
 /// Limits high enough that a test signing up dozens of people from 127.0.0.1 isn't refused.
 pub fn test_config() -> ServerConfig {
     ServerConfig {
