@@ -1,5 +1,6 @@
 //! The real `entraide` binary as the tests run it: on a data directory of their own, never
 //! on a database, NATS server or posts subject that the environment may name.
+#![allow(dead_code)] // each test binary uses a different part of the harness
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
