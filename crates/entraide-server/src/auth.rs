@@ -12,7 +12,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use entraide_store::{Account, Session};
@@ -92,15 +92,27 @@ impl Caller {
 
 /// The session token a request carries, and how.
 pub fn presented_token(parts: &Parts) -> Option<(String, Credential)> {
-    if let Some(value) = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        && let Some(token) = value.strip_prefix("Bearer ")
-    {
-        return Some((token.trim().to_string(), Credential::Bearer));
+    if let Some(token) = bearer(&parts.headers) {
+        return Some((token.to_string(), Credential::Bearer));
     }
     cookie(parts, SESSION_COOKIE).map(|t| (t, Credential::Cookie))
+}
+
+/// The token of an `Authorization: Bearer` header: a session's, or a configured secret
+/// (the trends' ingest token, a PFIF partner's key).
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// Whether a secret sent is the one configured. Compared as hashes, so the time taken says
+/// nothing about the secret.
+pub fn is_secret(sent: &str, configured: &str) -> bool {
+    Sha256::digest(sent.as_bytes()) == Sha256::digest(configured.as_bytes())
 }
 
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {

@@ -124,6 +124,14 @@ pub struct ServerConfig {
     pub pfif_domain: String,
 
     /// How long a missing-person record lives unless its reporter says otherwise, in days.
+    /// Partners (another registry, a newsroom's desk) that may POST PFIF to /api/v1/pfif
+    /// without an account, each as `DOMAIN=KEY`, comma-separated. `Authorization: Bearer KEY`
+    /// then imports only the records whose ids are under `DOMAIN/`, as Person Finder's API
+    /// keys do; responders import any. A key is at least 16 characters. Unset: responders only.
+    #[arg(long, env = "ENTRAIDE_PFIF_API_KEYS", value_delimiter = ',')]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pfif_api_keys: Vec<String>,
+
     /// PFIF requires an expiry date; after it only a placeholder remains.
     #[arg(long, env = "ENTRAIDE_MISSING_EXPIRY_DAYS", default_value_t = 365)]
     pub missing_expiry_days: u32,
@@ -156,8 +164,88 @@ impl Default for ServerConfig {
     }
 }
 
+/// The shortest PFIF partner key accepted: shorter ones could be guessed.
+const PFIF_KEY_MIN_CHARS: usize = 16;
+
 impl ServerConfig {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// The (domain, key) pairs of `pfif_api_keys`; an error says which entry is wrong.
+    /// `serve` checks them before starting.
+    pub fn pfif_partners(&self) -> Result<Vec<(&str, &str)>, String> {
+        self.pfif_api_keys
+            .iter()
+            .enumerate()
+            .map(|(n, entry)| match entry.split_once('=') {
+                Some((domain, key))
+                    if !domain.trim().is_empty()
+                        && key.trim().chars().count() >= PFIF_KEY_MIN_CHARS =>
+                {
+                    Ok((domain.trim(), key.trim()))
+                }
+                // Named by position: the entry may hold a key, never printed.
+                _ => Err(format!(
+                    "pfif_api_keys: entry {} is not DOMAIN=KEY with a key of at least \
+                     {PFIF_KEY_MIN_CHARS} characters",
+                    n + 1
+                )),
+            })
+            .collect()
+    }
+
+    /// The domain whose records the key `sent` may import, if it is a partner's key.
+    pub fn pfif_partner_domain(&self, sent: &str) -> Option<&str> {
+        self.pfif_partners()
+            .ok()?
+            .into_iter()
+            .find(|(_, key)| crate::auth::is_secret(sent, key))
+            .map(|(domain, _)| domain)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partner_keys_are_domain_and_key_and_an_error_never_shows_a_key() {
+        let config = ServerConfig {
+            pfif_api_keys: vec![
+                "partner.example.org=0123456789abcdef".into(),
+                " spaced.example.org = fedcba9876543210 ".into(),
+            ],
+            ..ServerConfig::default()
+        };
+        assert_eq!(
+            config.pfif_partners().unwrap(),
+            [
+                ("partner.example.org", "0123456789abcdef"),
+                ("spaced.example.org", "fedcba9876543210")
+            ]
+        );
+        assert_eq!(
+            config.pfif_partner_domain("fedcba9876543210"),
+            Some("spaced.example.org")
+        );
+        assert_eq!(config.pfif_partner_domain("0123456789abcde"), None);
+
+        for bad in [
+            "short.example.org=tooshort",
+            "=0123456789abcdef",
+            "0123456789abcdefgh",
+        ] {
+            let config = ServerConfig {
+                pfif_api_keys: vec!["fine.example.org=0123456789abcdef".into(), bad.into()],
+                ..ServerConfig::default()
+            };
+            let error = config.pfif_partners().unwrap_err();
+            assert!(error.contains("entry 2"), "{error}");
+            let key = bad.split('=').next_back().unwrap();
+            assert!(!error.contains(key), "{error} shows {key}");
+            // A list with a wrong entry opens nothing.
+            assert_eq!(config.pfif_partner_domain("0123456789abcdef"), None);
+        }
     }
 }

@@ -19,7 +19,7 @@ pub mod trends;
 
 pub use config::ServerConfig;
 pub use ops::accounts::LoggedIn;
-pub use ops::pfif::{IMPORT_BATCH, ImportSummary};
+pub use ops::pfif::{IMPORT_BATCH, ImportSummary, PfifFormat};
 pub use state::AppState;
 
 use axum::Router;

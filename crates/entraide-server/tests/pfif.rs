@@ -294,3 +294,73 @@ async fn responders_import_over_http_and_people_cannot() {
     let again: serde_json::Value = r.json().await.unwrap();
     assert_eq!(again["added"], 0, "{again}");
 }
+
+/// A partner's key (`pfif_api_keys`) imports without an account, and only its own domain's
+/// records: the others are reported, as the reader reports them for that domain. A wrong key
+/// is nobody.
+#[tokio::test]
+async fn a_partner_key_imports_its_own_domain_only() {
+    let path = shared_files()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("badrecord"))
+        .expect("the shared data has a file with a record of another domain");
+    let first = read(&path)
+        .find_map(|r| match r {
+            Ok(Record::Person(p)) => Some(p.person_record_id),
+            _ => None,
+        })
+        .unwrap();
+    let domain = first.split('/').next().unwrap().to_string();
+    let partner_key = "a-partner-key-of-some-length";
+    let server = spawn_with(ServerConfig {
+        max_body_bytes: 1 << 20,
+        pfif_api_keys: vec![
+            format!("{domain}={partner_key}"),
+            "elsewhere.example.org=another-partner-key".into(),
+        ],
+        ..test_config()
+    })
+    .await;
+    let body = std::fs::read(&path).unwrap();
+    let post = |key: &str| {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/pfif", server.url))
+            .header("content-type", "application/xml")
+            .bearer_auth(key)
+            .body(body.clone())
+            .send()
+    };
+    assert_eq!(
+        post("not-a-partner-key-at-all").await.unwrap().status(),
+        401
+    );
+    assert!(server.state.store.missing_names().await.unwrap().is_empty());
+
+    // Another partner's key imports nothing of this domain.
+    let r = post("another-partner-key").await.unwrap();
+    assert_eq!(r.status(), 200);
+    let summary: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(summary["added"], 0, "{summary}");
+    assert!(server.state.store.missing_names().await.unwrap().is_empty());
+
+    let r = post(partner_key).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let summary: serde_json::Value = r.json().await.unwrap();
+    let refused: Vec<String> = Reader::new(BufReader::new(File::open(&path).unwrap()))
+        .authorized_domain(&domain)
+        .filter_map(Result::err)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(!refused.is_empty());
+    assert_eq!(summary["errors"], json!(refused), "{summary}");
+    assert!(summary["added"].as_u64().unwrap() > 0, "{summary}");
+    let stored = server.state.pfif_persons(everything(), true).await.unwrap();
+    assert!(!stored.is_empty());
+    for person in &stored {
+        assert!(
+            person.person_record_id.starts_with(&format!("{domain}/")),
+            "{}",
+            person.person_record_id
+        );
+    }
+}

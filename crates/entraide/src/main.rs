@@ -184,6 +184,10 @@ async fn serve(settings: ServeSettings) -> anyhow::Result<()> {
     }
     // So is an SMTP URL that can't be used: every mail would be lost.
     entraide_server::mail::transport(&settings.server).map_err(anyhow::Error::msg)?;
+    settings
+        .server
+        .pfif_partners()
+        .map_err(anyhow::Error::msg)?;
     let database = settings.storage.database()?;
     let store = entraide_store::open(&database)
         .await

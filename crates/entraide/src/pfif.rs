@@ -4,6 +4,7 @@
 use crate::settings::StorageArgs;
 use anyhow::Context;
 use entraide_bus::Bus;
+use entraide_server::PfifFormat;
 use entraide_server::{AppState, ServerConfig};
 use entraide_store::FeedWindow;
 use std::fs::File;
@@ -65,25 +66,21 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     );
     // The bar follows the bytes read: the reader streams, so that is how far it got.
     let input = bar.wrap_read(file);
-    let domain = args.server.pfif_domain.clone();
-    let state = state(&args.storage, args.server).await?;
-    let on_progress = |records: u64| bar.set_message(format!("{records} records"));
-    let summary = if is_csv(&args.file) {
-        let reader = entraide_pfif::CsvReader::new(input)
-            .authorized_domain(args.authorized_domain.unwrap_or(domain));
-        state.import_pfif(reader, on_progress).await
+    let format = if is_csv(&args.file) {
+        PfifFormat::Csv
     } else {
-        let reader = entraide_pfif::Reader::new(BufReader::new(input));
-        match args.authorized_domain {
-            Some(domain) => {
-                state
-                    .import_pfif(reader.authorized_domain(domain), on_progress)
-                    .await
-            }
-            None => state.import_pfif(reader, on_progress).await,
-        }
-    }
-    .map_err(|e| anyhow::anyhow!("import stopped: {e}"))?;
+        PfifFormat::Xml
+    };
+    let state = state(&args.storage, args.server).await?;
+    let summary = state
+        .import_pfif_document(
+            BufReader::new(input),
+            format,
+            args.authorized_domain,
+            |records| bar.set_message(format!("{records} records")),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("import stopped: {e}"))?;
     bar.finish_and_clear();
     for error in &summary.errors {
         eprintln!("reported: {error}");

@@ -111,6 +111,10 @@ impl ServeSettings {
             shown.server.trends_ingest_token = Some("***".into());
         }
         shown.server.smtp_url = shown.server.smtp_url.as_deref().map(redact_url);
+        for entry in &mut shown.server.pfif_api_keys {
+            let domain = entry.split_once('=').map_or("", |(domain, _)| domain);
+            *entry = format!("{domain}=***");
+        }
         Ok(toml::to_string(&shown)?)
     }
 }
@@ -187,6 +191,7 @@ mod tests {
         s.storage.database = Some("postgres://city:s3cret@db.example:5432/entraide".into());
         s.server.trends_ingest_token = Some("feed-s3cret".into());
         s.server.smtp_url = Some("smtps://mailer:s3cret@smtp.example.org:465".into());
+        s.server.pfif_api_keys = vec!["partner.example.org=s3cret-partner-key".into()];
         let shown = s.to_toml_redacted().unwrap();
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(
@@ -194,6 +199,10 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("trends_ingest_token = \"***\""), "{shown}");
+        assert!(
+            shown.contains("pfif_api_keys = [\"partner.example.org=***\"]"),
+            "{shown}"
+        );
         assert!(
             shown.contains("postgres://city:***@db.example:5432/entraide"),
             "{shown}"

@@ -5,6 +5,7 @@ use crate::auth::{Caller, MaybeCaller};
 use crate::error::{AppError, AppResult};
 use crate::idempotency::IdempotencyScope;
 use crate::ops::missing::{MissingView, NewNote, NewReport};
+use crate::ops::pfif::PfifFormat;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -382,29 +383,38 @@ pub async fn link_person(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A PFIF document (XML, or Person Finder's CSV sent as text/csv) from a responder: the
-/// good records are kept, the bad ones reported. Retrying is harmless: records keep their
-/// PFIF ids, so a second import changes nothing.
+/// A PFIF document (XML, or Person Finder's CSV sent as text/csv) from a responder, who may
+/// import any record, or from a partner holding a key of `pfif_api_keys`, who may import only
+/// the records of its own domain (the others are reported). The good records are kept, the
+/// bad ones reported. Retrying is harmless: records keep their PFIF ids, so a second import
+/// changes nothing.
 pub async fn import_pfif(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: MaybeCaller,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> AppResult<Json<Value>> {
-    caller.require_responder()?;
+    let partner = crate::auth::bearer(&headers)
+        .and_then(|sent| state.config.pfif_partner_domain(sent))
+        .map(str::to_owned);
+    if partner.is_none() {
+        caller
+            .0
+            .ok_or(AppError::Unauthenticated)?
+            .require_responder()?;
+    }
     let is_csv = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/csv"));
-    let summary = if is_csv {
-        let reader = entraide_pfif::CsvReader::new(&body[..])
-            .authorized_domain(state.config.pfif_domain.clone());
-        state.import_pfif(reader, |_| {}).await?
+    let format = if is_csv {
+        PfifFormat::Csv
     } else {
-        state
-            .import_pfif(entraide_pfif::Reader::new(&body[..]), |_| {})
-            .await?
+        PfifFormat::Xml
     };
+    let summary = state
+        .import_pfif_document(&body[..], format, partner, |_| {})
+        .await?;
     Ok(Json(json!(summary)))
 }
 

@@ -7,33 +7,26 @@
 //! posts, with no author or text.
 
 use super::parse_id;
-use crate::auth::MaybeCaller;
+use crate::auth::{MaybeCaller, bearer, is_secret};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::trends::PostSource;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use entraide_core::Invalid;
 use entraide_trends::{Trend, parse_window};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 /// Who is posting: the ingest token's holder or a responder, for the rate limit.
 fn poster(state: &AppState, headers: &HeaderMap, caller: MaybeCaller) -> AppResult<String> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    if let (Some(sent), Some(token)) = (bearer, state.config.trends_ingest_token.as_deref()) {
-        // Compared as hashes, so the time taken says nothing about the token.
-        if Sha256::digest(sent.as_bytes()) == Sha256::digest(token.as_bytes()) {
-            return Ok("ingest-token".to_owned());
-        }
+    if let (Some(sent), Some(token)) = (bearer(headers), &state.config.trends_ingest_token)
+        && is_secret(sent, token)
+    {
+        return Ok("ingest-token".to_owned());
     }
     match caller.0 {
         Some(caller) => {

@@ -212,7 +212,43 @@ fn note_record(domain: &str, n: &Note, now: Timestamp) -> Result<MissingNote, St
     })
 }
 
+/// What a PFIF document is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PfifFormat {
+    /// PFIF 1.1 to 1.4.
+    Xml,
+    /// Person Finder's CSV.
+    Csv,
+}
+
 impl AppState {
+    /// Imports a PFIF document ([`AppState::import_pfif`]). With `authorized_domain`, only
+    /// records whose ids are under it are kept (a source writes its own records only); a
+    /// CSV's ids without a domain get that domain, or the registry's own.
+    pub async fn import_pfif_document(
+        &self,
+        input: impl std::io::BufRead,
+        format: PfifFormat,
+        authorized_domain: Option<String>,
+        progress: impl FnMut(u64),
+    ) -> AppResult<ImportSummary> {
+        match format {
+            PfifFormat::Csv => {
+                let domain = authorized_domain.unwrap_or_else(|| self.config.pfif_domain.clone());
+                let reader = entraide_pfif::CsvReader::new(input).authorized_domain(domain);
+                self.import_pfif(reader, progress).await
+            }
+            PfifFormat::Xml => {
+                let reader = entraide_pfif::Reader::new(input);
+                let reader = match authorized_domain {
+                    Some(domain) => reader.authorized_domain(domain),
+                    None => reader,
+                };
+                self.import_pfif(reader, progress).await
+            }
+        }
+    }
+
     /// Imports what a PFIF reader yields, in batches, skipping (and reporting) the records
     /// that can't be read or stored; `progress` is called after each batch with the count
     /// of records handled so far. Streaming: only one batch is held at a time.
