@@ -132,6 +132,11 @@ pub struct ServerConfig {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pfif_api_keys: Vec<String>,
 
+    /// The largest PFIF document POST /api/v1/pfif takes, in bytes (held in memory while it
+    /// is imported); larger files go through `entraide pfif import`, which streams.
+    #[arg(long, env = "ENTRAIDE_PFIF_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub pfif_max_body_bytes: usize,
+
     /// PFIF requires an expiry date; after it only a placeholder remains.
     #[arg(long, env = "ENTRAIDE_MISSING_EXPIRY_DAYS", default_value_t = 365)]
     pub missing_expiry_days: u32,

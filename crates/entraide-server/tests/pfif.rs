@@ -249,16 +249,34 @@ async fn the_public_feeds_page_and_keep_private_details_out() {
 
 #[tokio::test]
 async fn responders_import_over_http_and_people_cannot() {
-    let server = spawn_with(ServerConfig {
-        max_body_bytes: 1 << 20,
-        ..test_config()
-    })
-    .await;
     let path = shared_files()
         .into_iter()
         .find(|p| p.to_string_lossy().ends_with("test.pfif-1.4.xml"))
         .unwrap();
     let body = std::fs::read(&path).unwrap();
+    // A document over pfif_max_body_bytes is refused whole.
+    let small = spawn_with(ServerConfig {
+        pfif_max_body_bytes: body.len() - 1,
+        ..test_config()
+    })
+    .await;
+    let responder = Client::responder(&small, "medic").await;
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/pfif", small.url))
+        .bearer_auth(responder.token.clone().unwrap())
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(small.state.store.missing_names().await.unwrap().is_empty());
+
+    // Under its own limit, not the JSON bodies' one.
+    let server = spawn_with(ServerConfig {
+        max_body_bytes: body.len() / 2,
+        ..test_config()
+    })
+    .await;
     let http = reqwest::Client::new();
     let post = |token: Option<String>| {
         let mut req = http
@@ -313,7 +331,6 @@ async fn a_partner_key_imports_its_own_domain_only() {
     let domain = first.split('/').next().unwrap().to_string();
     let partner_key = "a-partner-key-of-some-length";
     let server = spawn_with(ServerConfig {
-        max_body_bytes: 1 << 20,
         pfif_api_keys: vec![
             format!("{domain}={partner_key}"),
             "elsewhere.example.org=another-partner-key".into(),

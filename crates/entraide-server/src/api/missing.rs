@@ -392,7 +392,7 @@ pub async fn import_pfif(
     State(state): State<AppState>,
     caller: MaybeCaller,
     headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> AppResult<Json<Value>> {
     let partner = crate::auth::bearer(&headers)
         .and_then(|sent| state.config.pfif_partner_domain(sent))
@@ -403,6 +403,11 @@ pub async fn import_pfif(
             .ok_or(AppError::Unauthenticated)?
             .require_responder()?;
     }
+    // Documents are bigger than other bodies: read under their own limit.
+    let limit = state.config.pfif_max_body_bytes;
+    let body = axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| AppError::TooLarge(limit))?;
     let is_csv = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
