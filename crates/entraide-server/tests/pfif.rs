@@ -60,6 +60,65 @@ fn without_entry_dates(xml: &str) -> String {
         .join("\n")
 }
 
+/// The shared file holding a record of another domain than its first person's: its path,
+/// that domain (a source may write only its own records), and what the reader refuses for it.
+struct ForeignRecordFile {
+    path: PathBuf,
+    domain: String,
+    refused: Vec<String>,
+}
+
+impl ForeignRecordFile {
+    fn find() -> Self {
+        let path = shared_files()
+            .into_iter()
+            .find(|p| p.to_string_lossy().contains("badrecord"))
+            .expect("the shared data has a file with a record of another domain");
+        let first = read(&path)
+            .find_map(|r| match r {
+                Ok(Record::Person(p)) => Some(p.person_record_id),
+                _ => None,
+            })
+            .unwrap();
+        let domain = first.split('/').next().unwrap().to_string();
+        let refused: Vec<String> = authorized(&path, &domain)
+            .filter_map(Result::err)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            !refused.is_empty(),
+            "the file has a record of another domain"
+        );
+        Self {
+            path,
+            domain,
+            refused,
+        }
+    }
+
+    fn authorized(&self) -> Reader<BufReader<File>> {
+        authorized(&self.path, &self.domain)
+    }
+}
+
+/// The file's records, those outside `domain` refused.
+fn authorized(path: &Path, domain: &str) -> Reader<BufReader<File>> {
+    Reader::new(BufReader::new(File::open(path).unwrap())).authorized_domain(domain)
+}
+
+/// The registry holds records, all under `domain/`.
+async fn assert_all_under(state: &AppState, domain: &str) {
+    let stored = state.pfif_persons(everything(), true).await.unwrap();
+    assert!(!stored.is_empty());
+    for person in &stored {
+        assert!(
+            person.person_record_id.starts_with(&format!("{domain}/")),
+            "{}",
+            person.person_record_id
+        );
+    }
+}
+
 #[tokio::test]
 async fn every_shared_file_imports_with_its_per_record_errors() {
     for path in shared_files() {
@@ -114,44 +173,15 @@ async fn every_shared_file_imports_with_its_per_record_errors() {
 #[tokio::test]
 async fn a_broken_record_is_reported_and_the_good_ones_kept() {
     let server = spawn().await;
-    let path = shared_files()
-        .into_iter()
-        .find(|p| p.to_string_lossy().contains("badrecord"))
-        .expect("the shared data has a file with a bad record");
-    // The source may write only its own records: those of its first record's domain.
-    let first = read(&path)
-        .find_map(|r| match r {
-            Ok(Record::Person(p)) => Some(p.person_record_id),
-            _ => None,
-        })
-        .unwrap();
-    let domain = first.split('/').next().unwrap().to_string();
-    let authorized =
-        || Reader::new(BufReader::new(File::open(&path).unwrap())).authorized_domain(&domain);
-    let refused: Vec<String> = authorized()
-        .filter_map(Result::err)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(
-        !refused.is_empty(),
-        "the file has a record of another domain"
-    );
+    let file = ForeignRecordFile::find();
     let summary = server
         .state
-        .import_pfif(authorized(), |_| {})
+        .import_pfif(file.authorized(), |_| {})
         .await
         .unwrap();
-    assert_eq!(summary.errors, refused);
+    assert_eq!(summary.errors, file.refused);
     assert!(summary.added > 0, "{summary:?}");
-    let stored = server.state.pfif_persons(everything(), true).await.unwrap();
-    assert!(!stored.is_empty());
-    for person in &stored {
-        assert!(
-            person.person_record_id.starts_with(&format!("{domain}/")),
-            "{}",
-            person.person_record_id
-        );
-    }
+    assert_all_under(&server.state, &file.domain).await;
 }
 
 #[tokio::test]
@@ -318,17 +348,8 @@ async fn responders_import_over_http_and_people_cannot() {
 /// is nobody.
 #[tokio::test]
 async fn a_partner_key_imports_its_own_domain_only() {
-    let path = shared_files()
-        .into_iter()
-        .find(|p| p.to_string_lossy().contains("badrecord"))
-        .expect("the shared data has a file with a record of another domain");
-    let first = read(&path)
-        .find_map(|r| match r {
-            Ok(Record::Person(p)) => Some(p.person_record_id),
-            _ => None,
-        })
-        .unwrap();
-    let domain = first.split('/').next().unwrap().to_string();
+    let file = ForeignRecordFile::find();
+    let domain = &file.domain;
     let partner_key = "a-partner-key-of-some-length";
     let server = spawn_with(ServerConfig {
         pfif_api_keys: vec![
@@ -338,7 +359,7 @@ async fn a_partner_key_imports_its_own_domain_only() {
         ..test_config()
     })
     .await;
-    let body = std::fs::read(&path).unwrap();
+    let body = std::fs::read(&file.path).unwrap();
     let post = |key: &str| {
         reqwest::Client::new()
             .post(format!("{}/api/v1/pfif", server.url))
@@ -363,21 +384,7 @@ async fn a_partner_key_imports_its_own_domain_only() {
     let r = post(partner_key).await.unwrap();
     assert_eq!(r.status(), 200);
     let summary: serde_json::Value = r.json().await.unwrap();
-    let refused: Vec<String> = Reader::new(BufReader::new(File::open(&path).unwrap()))
-        .authorized_domain(&domain)
-        .filter_map(Result::err)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(!refused.is_empty());
-    assert_eq!(summary["errors"], json!(refused), "{summary}");
+    assert_eq!(summary["errors"], json!(file.refused), "{summary}");
     assert!(summary["added"].as_u64().unwrap() > 0, "{summary}");
-    let stored = server.state.pfif_persons(everything(), true).await.unwrap();
-    assert!(!stored.is_empty());
-    for person in &stored {
-        assert!(
-            person.person_record_id.starts_with(&format!("{domain}/")),
-            "{}",
-            person.person_record_id
-        );
-    }
+    assert_all_under(&server.state, domain).await;
 }
