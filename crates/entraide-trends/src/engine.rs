@@ -1,5 +1,6 @@
 //! Counts of tags per place cell and minute, and what is rising against its own baseline.
 
+use crate::cells::CellFinder;
 use crate::intent::{Intent, Lexicon};
 use crate::intern::{Interner, TagId};
 use crate::post::Post;
@@ -263,6 +264,8 @@ pub struct Trends {
     /// Scratch space of [`Trends::add_tags`], kept to spare an allocation per post: the
     /// (spelling, key) of each distinct tag of the post.
     post_tags: Vec<(TagId, TagId)>,
+    /// Places to their [`RESOLUTION`] cell, remembering recent cells.
+    cell_finder: CellFinder,
 }
 
 /// What became of a post handed to [`Trends::add`] or [`Trends::add_line`].
@@ -332,6 +335,7 @@ impl Trends {
             tags: Interner::default(),
             sketches: Sketches::default(),
             post_tags: Vec::new(),
+            cell_finder: CellFinder::new(RESOLUTION),
         }
     }
 
@@ -470,7 +474,7 @@ impl Trends {
             sketch.add(key, spelling, 1, &mut self.tags);
         }
         if let Some(place) = place {
-            let fine = place.to_cell(RESOLUTION);
+            let fine = self.cell_finder.cell(place);
             for resolution in RESOLUTIONS {
                 let cell = fine.parent(resolution).expect("coarser than res 7");
                 let capacity = if resolution == RESOLUTION {

@@ -27,6 +27,7 @@
 //! assert_eq!((top[0].tag.as_str(), top[0].count, top[0].new), ("PorteOuverte", 5, true));
 //! ```
 
+mod cells;
 pub mod engine;
 pub mod intent;
 pub mod intern;
