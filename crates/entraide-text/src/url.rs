@@ -138,10 +138,33 @@ fn is_path_letter(c: char) -> bool {
     })
 }
 
+/// The punctuation allowed in a path, at its end, in a query and at its end (twitter-text's
+/// `validGeneralUrlPathChars`, `validUrlPathEndingChars`, `validUrlQueryChars`,
+/// `validUrlQueryEndingChars`), as bit sets: every hashtag's preceding character is tested
+/// against them, and a shift beats searching a string.
+const PATH_PUNCT: u128 = ascii_set(b"!*';:=+,.$/%#[]-_~@|&");
+const PATH_ENDING_PUNCT: u128 = ascii_set(b"+-=_#/");
+const QUERY_PUNCT: u128 = ascii_set(b"!?*'@();:&=+$/%#[]-_.,~|");
+const QUERY_ENDING_PUNCT: u128 = ascii_set(b"-_&=#/");
+
+const fn ascii_set(chars: &[u8]) -> u128 {
+    let mut set = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        set |= 1 << chars[i];
+        i += 1;
+    }
+    set
+}
+
+fn in_set(set: u128, b: u8) -> bool {
+    b < 128 && (set >> b) & 1 == 1
+}
+
 /// twitter-text's `validGeneralUrlPathChars`.
 fn is_path_char(c: char) -> bool {
     if c.is_ascii() {
-        c.is_ascii_alphanumeric() || b"!*';:=+,.$/%#[]-_~@|&".contains(&(c as u8))
+        c.is_ascii_alphanumeric() || in_set(PATH_PUNCT, c as u8)
     } else {
         c == '\u{2013}' || is_path_letter(c)
     }
@@ -151,7 +174,7 @@ fn is_path_char(c: char) -> bool {
 /// `,` or `!`, so `see http://example.com/path.` keeps the period out.
 fn is_path_end_char(c: char) -> bool {
     if c.is_ascii() {
-        c.is_ascii_alphanumeric() || b"+-=_#/".contains(&(c as u8))
+        c.is_ascii_alphanumeric() || in_set(PATH_ENDING_PUNCT, c as u8)
     } else {
         is_path_letter(c)
     }
@@ -159,12 +182,12 @@ fn is_path_end_char(c: char) -> bool {
 
 /// twitter-text's `validUrlQueryChars`.
 fn is_query_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!?*'@();:&=+$/%#[]-_.,~|".contains(&b)
+    b.is_ascii_alphanumeric() || in_set(QUERY_PUNCT, b)
 }
 
 /// twitter-text's `validUrlQueryEndingChars`.
 fn is_query_end_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-_&=#/".contains(&b)
+    b.is_ascii_alphanumeric() || in_set(QUERY_ENDING_PUNCT, b)
 }
 
 fn char_at(text: &str, i: usize) -> Option<char> {
