@@ -264,6 +264,8 @@ pub struct Trends {
     /// Scratch space of [`Trends::add_tags`], kept to spare an allocation per post: the
     /// (spelling, key) of each distinct tag of the post.
     post_tags: Vec<(TagId, TagId)>,
+    /// Scratch space of [`Trends::add_line`] for a post's hashtags, kept empty between posts.
+    post_hashtags: Vec<Hashtag<'static>>,
     /// Places to their [`RESOLUTION`] cell, remembering recent cells.
     cell_finder: CellFinder,
 }
@@ -335,6 +337,7 @@ impl Trends {
             tags: Interner::default(),
             sketches: Sketches::default(),
             post_tags: Vec::new(),
+            post_hashtags: Vec::new(),
             cell_finder: CellFinder::new(RESOLUTION),
         }
     }
@@ -375,7 +378,7 @@ impl Trends {
 
     /// Counts a post's hashtags, unless it is late or its id was counted lately.
     pub fn add(&mut self, post: &Post) -> Added {
-        self.add_identified(&post.id, post.created_at, post.place, &post.text)
+        self.add_identified(&post.id, minute_of(post.created_at), post.place, &post.text)
     }
 
     /// Parses one JSON line (see [`crate::parse_post`]) and counts it like [`Trends::add`]:
@@ -385,7 +388,7 @@ impl Trends {
         if let Some(fields) = crate::post::scan(line) {
             return Ok(self.add_identified(
                 &fields.id,
-                fields.created_at,
+                fields.seconds.div_euclid(60),
                 fields.place,
                 &fields.text,
             ));
@@ -396,11 +399,11 @@ impl Trends {
     fn add_identified(
         &mut self,
         id: &str,
-        at: DateTime<Utc>,
+        minute: i64,
         place: Option<LatLng>,
         text: &str,
     ) -> Added {
-        if self.is_late(minute_of(at)) {
+        if self.is_late(minute) {
             self.stats.late += 1;
             return Added::Late;
         }
@@ -408,10 +411,18 @@ impl Trends {
             self.stats.repeated += 1;
             return Added::Repeated;
         }
-        let mut tags: Vec<Hashtag<'_>> = Vec::with_capacity(4);
+        // The vector of the previous post, emptied, lent for this post's tags: collecting an
+        // empty vector into one of a type of the same size reuses its memory, so a post
+        // allocates nothing.
+        let mut tags: Vec<Hashtag<'_>> = std::mem::take(&mut self.post_hashtags)
+            .into_iter()
+            .map(|_| unreachable!("emptied"))
+            .collect();
         hashtags_into(text, &mut tags);
-        let counted = self.add_tags(at, place, tags.iter().map(|h| h.tag));
+        let counted = self.add_tags_in_minute(minute, place, tags.iter().map(|h| h.tag));
         debug_assert!(counted, "checked not late above");
+        tags.clear();
+        self.post_hashtags = tags.into_iter().map(|_| unreachable!("emptied")).collect();
         Added::Counted
     }
 
@@ -429,7 +440,15 @@ impl Trends {
         place: Option<LatLng>,
         tags: impl IntoIterator<Item = &'a str>,
     ) -> bool {
-        let minute = minute_of(at);
+        self.add_tags_in_minute(minute_of(at), place, tags)
+    }
+
+    fn add_tags_in_minute<'a>(
+        &mut self,
+        minute: i64,
+        place: Option<LatLng>,
+        tags: impl IntoIterator<Item = &'a str>,
+    ) -> bool {
         if self.is_late(minute) {
             self.stats.late += 1;
             return false;
