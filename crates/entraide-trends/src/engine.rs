@@ -309,6 +309,14 @@ pub fn parse_window(s: &str) -> Result<TimeDelta, String> {
     Ok(TimeDelta::minutes(minutes))
 }
 
+/// `vec`'s memory, emptied, as a vector of another type of the same size and alignment
+/// (here the same type under another lifetime): collecting an empty vector's items into such a
+/// type reuses its allocation, so a post's scratch vector is allocated once per engine.
+fn reuse<T, U>(mut vec: Vec<T>) -> Vec<U> {
+    vec.clear();
+    vec.into_iter().map(|_| unreachable!("emptied")).collect()
+}
+
 fn minute_of(t: DateTime<Utc>) -> i64 {
     t.timestamp().div_euclid(60)
 }
@@ -411,18 +419,12 @@ impl Trends {
             self.stats.repeated += 1;
             return Added::Repeated;
         }
-        // The vector of the previous post, emptied, lent for this post's tags: collecting an
-        // empty vector into one of a type of the same size reuses its memory, so a post
-        // allocates nothing.
-        let mut tags: Vec<Hashtag<'_>> = std::mem::take(&mut self.post_hashtags)
-            .into_iter()
-            .map(|_| unreachable!("emptied"))
-            .collect();
+        // The vector of the previous post, lent for this post's tags.
+        let mut tags: Vec<Hashtag<'_>> = reuse(std::mem::take(&mut self.post_hashtags));
         hashtags_into(text, &mut tags);
         let counted = self.add_tags_in_minute(minute, place, tags.iter().map(|h| h.tag));
         debug_assert!(counted, "checked not late above");
-        tags.clear();
-        self.post_hashtags = tags.into_iter().map(|_| unreachable!("emptied")).collect();
+        self.post_hashtags = reuse(tags);
         Added::Counted
     }
 

@@ -73,19 +73,11 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
     // One buffer holding the lines back to back, as a file or a network read leaves them,
     // rather than a heap allocation per line.
     let mut input = String::new();
-    let mut ends = Vec::with_capacity(args.posts);
     for line in Paris2015::new(2015, scale).take(args.posts) {
         input.push_str(&line);
-        ends.push(input.len());
+        input.push('\n');
     }
-    let lines: Vec<&str> = ends
-        .iter()
-        .scan(0, |start, &end| {
-            let line = &input[*start..end];
-            *start = end;
-            Some(line)
-        })
-        .collect();
+    let lines: Vec<&str> = input.lines().collect();
     // Peak memory from here on: resetting the high-water mark leaves the generation out.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let (rss_before, _) = rss_mib();
