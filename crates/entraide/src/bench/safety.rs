@@ -18,7 +18,7 @@ use entraide_bus::Bus;
 use entraide_core::{AccountId, Crisis, CrisisId, CrisisStatus, Handle, NewCrisis, Role};
 use entraide_server::{AppState, ServerConfig};
 use entraide_store::scratch::ScratchDatabase;
-use entraide_store::{Database, DynStore, NewAccount, NewSession};
+use entraide_store::{Database, DynStore, MarkAction, MarkWrite, NewAccount, NewSession};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -57,6 +57,8 @@ struct Results {
     open_loop_achieved_per_s: f64,
     open_loop: Latency,
     marks_per_commit: f64,
+    /// Marks per second through `Store::mark` with no HTTP: the ceiling the store sets.
+    store_alone_marks_per_s: f64,
     /// Reading the statuses of a person's contacts (GET /crises/{id}/contacts).
     contact_statuses: Latency,
     contacts_listed: usize,
@@ -98,6 +100,7 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
     let (crisis, people) = prepare(&store, args.people).await?;
     let contacts = befriend_first(&store, &people, args.contacts).await?;
     let reader_token = people[0].1.clone();
+    let ids: Vec<AccountId> = people.iter().map(|&(id, _)| id).collect();
     let tokens = people.into_iter().map(|(_, token)| token).collect();
 
     let state = AppState::new(store.clone(), Bus::local(), ServerConfig::default());
@@ -142,6 +145,19 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
     )
     .await?;
 
+    eprintln!(
+        "the store alone: {} writers for {} s…",
+        args.connections, args.seconds
+    );
+    let store_alone_rate = store_alone(
+        &store,
+        crisis,
+        &ids,
+        args.connections,
+        Duration::from_secs(args.seconds),
+    )
+    .await?;
+
     eprintln!("reading the statuses of {contacts} contacts…");
     let (contact_statuses, contacts_listed) =
         read_contact_statuses(&target, &reader_token, crisis).await?;
@@ -158,6 +174,7 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         open_loop_achieved_per_s: open_achieved,
         open_loop: open,
         marks_per_commit,
+        store_alone_marks_per_s: store_alone_rate,
         contact_statuses,
         contacts_listed,
         errors: errors.load(Ordering::Relaxed),
@@ -357,6 +374,53 @@ fn parse_head(received: &[u8]) -> anyhow::Result<Option<(u16, usize, usize)>> {
     Ok(Some((response.code.unwrap_or(0), head_len, length)))
 }
 
+/// The same marks as the closed loop, handed to the store directly by `writers` tasks: what
+/// the store can make durable with no HTTP in front, hence how much of a mark's cost is the
+/// store's.
+async fn store_alone(
+    store: &DynStore,
+    crisis: CrisisId,
+    people: &[AccountId],
+    writers: usize,
+    duration: Duration,
+) -> anyhow::Result<f64> {
+    let people: Arc<[AccountId]> = people.into();
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..writers)
+        .map(|writer| {
+            let (store, people, stop) = (store.clone(), people.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = writer;
+                let mut marked = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let status = STATUSES[(n / people.len()) % STATUSES.len()];
+                    let write = MarkWrite {
+                        crisis,
+                        account: people[n % people.len()],
+                        action: MarkAction::Own {
+                            status: status.parse().expect("a status"),
+                            message: None,
+                        },
+                        at: chrono::Utc::now(),
+                    };
+                    store.mark(write).await?;
+                    marked += 1;
+                    n += writers;
+                }
+                Ok::<_, entraide_store::StoreError>(marked)
+            })
+        })
+        .collect();
+    tokio::time::sleep(duration).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut marked = 0;
+    for task in tasks {
+        marked += task.await??;
+    }
+    Ok(marked as f64 / started.elapsed().as_secs_f64())
+}
+
 async fn closed_loop(
     target: &Arc<Target>,
     connections: usize,
@@ -468,6 +532,10 @@ fn print_results(r: &Results) {
     println!(
         "  marks per commit (group commit): {:.1}",
         r.marks_per_commit
+    );
+    println!(
+        "  the store alone (no HTTP), {} writers: {:.0} marks/s",
+        r.connections, r.store_alone_marks_per_s
     );
     println!(
         "  contacts' statuses of a person with {} contacts: p50 {:.2} ms   p99 {:.2} ms   (target p99 <= 5 ms)",
