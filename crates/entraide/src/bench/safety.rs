@@ -277,7 +277,7 @@ const STATUSES: [&str; 3] = ["safe", "need_help", "not_in_area"];
 /// One keep-alive HTTP/1.1 connection, as a phone would hold, spoken directly on the socket:
 /// the load generator shares the cores with the server, so each request is one write of
 /// bytes built in a reused buffer and each answer one or two reads, parsed only as far as
-/// the status and the length (about half the CPU of a hyper client per mark).
+/// the status and the length (measured against a hyper client: 1.3× the marks per second).
 struct Connection {
     stream: tokio::net::TcpStream,
     target: Arc<Target>,
@@ -357,8 +357,7 @@ impl Connection {
 }
 
 /// An answer's (status, head length, body length), once its head has arrived. The server
-/// sends every answer with a content-length (never chunked) to a request without a body
-/// stream.
+/// gives every answer here a content-length; one without (chunked) is an error, not a hang.
 fn parse_head(received: &[u8]) -> anyhow::Result<Option<(u16, usize, usize)>> {
     let mut headers = [httparse::EMPTY_HEADER; 32];
     let mut response = httparse::Response::new(&mut headers);
