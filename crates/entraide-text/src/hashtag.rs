@@ -9,7 +9,7 @@
 //!   yields `b`;
 //! - a hash followed by U+FE0F or U+20E3 is the keycap emoji #️⃣, not a tag.
 
-use crate::Hashtag;
+use crate::Found;
 use crate::chars::{TagChar, may_precede_hashtag, tag_char};
 use crate::url::may_precede_hash_in_url;
 
@@ -17,7 +17,7 @@ const FULLWIDTH_HASH: &[u8] = "＃".as_bytes();
 
 /// Appends the hashtags of `text` to `out`, before any URL check. Returns whether one of them
 /// could lie inside a URL, so the caller can skip URL detection for the usual post.
-pub(crate) fn scan<'a>(text: &'a str, out: &mut Vec<Hashtag<'a>>) -> bool {
+pub(crate) fn scan<'a, T: Found<'a>>(text: &'a str, out: &mut Vec<T>) -> bool {
     let bytes = text.as_bytes();
     let mut search = 0;
     // End of the previous match (accepted or dropped): its characters cannot be a boundary.
@@ -74,28 +74,26 @@ pub(crate) fn scan<'a>(text: &'a str, out: &mut Vec<Hashtag<'a>>) -> bool {
         }
 
         let tag = &text[body_start..end];
-        let start_cp = counted.1 + text[counted.0..hash].chars().count();
-        let end_cp = start_cp + 1 + tag.chars().count();
-        counted = (end, end_cp);
         // A full-width hash is a host-name character for twitter-text, so it may be inside a
         // link's host whatever precedes it.
         maybe_in_url |= before.is_some_and(|b| hash_len > 1 || may_precede_hash_in_url(b));
-        out.push(Hashtag {
-            tag,
-            start: start_cp,
-            end: end_cp,
-        });
+        out.push(T::found(tag, || {
+            let start_cp = counted.1 + text[counted.0..hash].chars().count();
+            let end_cp = start_cp + 1 + tag.chars().count();
+            counted = (end, end_cp);
+            (start_cp, end_cp)
+        }));
     }
     maybe_in_url
 }
 
-/// Byte range of a hashtag found in `text`, hash sign included.
-pub(crate) fn byte_range(text: &str, tag: &Hashtag<'_>) -> (usize, usize) {
-    let body = tag.tag.as_ptr() as usize - text.as_ptr() as usize;
+/// Byte range of a hashtag (its body, a slice of `text`), hash sign included.
+pub(crate) fn byte_range(text: &str, tag: &str) -> (usize, usize) {
+    let body = tag.as_ptr() as usize - text.as_ptr() as usize;
     let hash_len = if text.as_bytes()[body - 1] == b'#' {
         1
     } else {
         FULLWIDTH_HASH.len()
     };
-    (body - hash_len, body + tag.tag.len())
+    (body - hash_len, body + tag.len())
 }

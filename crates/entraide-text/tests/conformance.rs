@@ -133,23 +133,22 @@ fn hashtags_with_indices() {
     );
 }
 
-/// `hashtags_into` must give the same answers as `hashtags` while reusing one vector across
-/// texts, as the stream workers do.
+/// `hashtags_into` and `hashtag_tags_into` must give the same answers as `hashtags` while
+/// reusing one vector across texts, as the stream workers do.
 #[test]
 fn hashtags_into_agrees_on_every_case() {
     let extract = extract_yml();
-    let sections =
-        ["hashtags", "hashtags_from_astral"].map(|name| section::<String>(&extract, name));
-    let mut out = Vec::new();
+    let sections = ["hashtags", "hashtags_from_astral", "hashtags_with_indices"]
+        .map(|name| section::<serde_norway::Value>(&extract, name));
+    let (mut out, mut tags) = (Vec::new(), Vec::new());
     for cases in &sections {
         for case in cases {
+            let expected = entraide_text::hashtags(&case.text);
             entraide_text::hashtags_into(&case.text, &mut out);
-            assert_eq!(
-                out,
-                entraide_text::hashtags(&case.text),
-                "{}",
-                case.description
-            );
+            assert_eq!(out, expected, "{}", case.description);
+            entraide_text::hashtag_tags_into(&case.text, &mut tags);
+            let expected_tags: Vec<&str> = expected.iter().map(|h| h.tag).collect();
+            assert_eq!(tags, expected_tags, "{}", case.description);
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::recent::RecentIds;
 use crate::sketch::{KeyRefs, SpaceSaving};
 use chrono::{DateTime, TimeDelta, Utc};
 use entraide_geo::{Point, Zone};
-use entraide_text::{Hashtag, hashtags_into, tag_key};
+use entraide_text::{hashtag_tags_into, tag_key};
 use h3o::{CellIndex, LatLng, Resolution};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -265,7 +265,7 @@ pub struct Trends {
     /// (spelling, key) of each distinct tag of the post.
     post_tags: Vec<(TagId, TagId)>,
     /// Scratch space of [`Trends::add_line`] for a post's hashtags, kept empty between posts.
-    post_hashtags: Vec<Hashtag<'static>>,
+    post_hashtags: Vec<&'static str>,
     /// Places to their [`RESOLUTION`] cell, remembering recent cells.
     cell_finder: CellFinder,
 }
@@ -420,9 +420,9 @@ impl Trends {
             return Added::Repeated;
         }
         // The vector of the previous post, lent for this post's tags.
-        let mut tags: Vec<Hashtag<'_>> = reuse(std::mem::take(&mut self.post_hashtags));
-        hashtags_into(text, &mut tags);
-        let counted = self.add_tags_in_minute(minute, place, tags.iter().map(|h| h.tag));
+        let mut tags: Vec<&str> = reuse(std::mem::take(&mut self.post_hashtags));
+        hashtag_tags_into(text, &mut tags);
+        let counted = self.add_tags_in_minute(minute, place, tags.iter().copied());
         debug_assert!(counted, "checked not late above");
         self.post_hashtags = reuse(tags);
         Added::Counted

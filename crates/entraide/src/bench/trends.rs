@@ -28,6 +28,11 @@ pub struct TrendsBench {
     /// engine without that check.
     #[arg(long, default_value_t = 100_000)]
     recent_ids: usize,
+    /// Times the posts are counted, each by a fresh engine: the rate reported is the median,
+    /// which a pause of the machine during one round does not move (single rounds vary by
+    /// ±15% on a shared 2-core machine).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    rounds: u32,
     /// Commands per pipeline round trip.
     #[arg(long, default_value_t = 1000)]
     pipeline: usize,
@@ -39,8 +44,11 @@ pub struct TrendsBench {
 #[derive(Debug, serde::Serialize)]
 struct Results {
     posts: usize,
+    /// The median round's rate, and the slowest and fastest rounds'.
     engine_posts_per_s: f64,
-    engine_seconds: f64,
+    engine_posts_per_s_min: f64,
+    engine_posts_per_s_max: f64,
+    rounds: u32,
     recent_ids: usize,
     /// Resident memory before counting (the generated posts included), and its peak during.
     rss_before_mib: f64,
@@ -82,18 +90,32 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let (rss_before, _) = rss_mib();
 
-    let mut trends = Trends::new(Config {
-        recent_ids: args.recent_ids,
-        ..Config::default()
-    });
-    let started = Instant::now();
-    for &line in &lines {
-        // Every generated line is a valid post; a failure would mean a broken fast path.
-        trends.add_line(line).expect("a simulated post");
+    let count = || {
+        let mut trends = Trends::new(Config {
+            recent_ids: args.recent_ids,
+            ..Config::default()
+        });
+        let started = Instant::now();
+        for &line in &lines {
+            // Every generated line is a valid post; a failure would mean a broken fast path.
+            trends.add_line(line).expect("a simulated post");
+        }
+        (lines.len() as f64 / started.elapsed().as_secs_f64(), trends)
+    };
+    let (mut rates, mut trends) = (Vec::new(), None);
+    for round in 1..=args.rounds {
+        // The last engine is kept for its sizes; the others are dropped before the next
+        // round, so the peak is that of one engine.
+        drop(trends.take());
+        let (rate, engine) = count();
+        eprintln!("round {round}: {rate:.0} posts/s");
+        rates.push(rate);
+        trends = Some(engine);
     }
-    let engine_seconds = started.elapsed().as_secs_f64();
+    let trends = trends.expect("at least one round");
     let (_, rss_peak) = rss_mib();
-    let engine_rate = lines.len() as f64 / engine_seconds;
+    rates.sort_by(f64::total_cmp);
+    let engine_rate = rates[rates.len() / 2];
 
     let (redis_rate, redis_commands) = if args.redis == "none" {
         (None, 0)
@@ -106,7 +128,9 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
     let results = Results {
         posts: lines.len(),
         engine_posts_per_s: engine_rate.round(),
-        engine_seconds,
+        engine_posts_per_s_min: rates[0].round(),
+        engine_posts_per_s_max: rates[rates.len() - 1].round(),
+        rounds: args.rounds,
         recent_ids: args.recent_ids,
         rss_before_mib: rss_before,
         rss_peak_mib: rss_peak,
@@ -121,8 +145,13 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&results)?);
     } else {
         println!(
-            "engine: {} posts in {:.2} s on one thread = {:.0} posts/s (parse + extract + count; repeats checked among {} recent ids)",
-            results.posts, engine_seconds, engine_rate, args.recent_ids
+            "engine: {} posts on one thread = {:.0} posts/s, median of {} rounds ({:.0} to {:.0}) (parse + extract + count; repeats checked among {} recent ids)",
+            results.posts,
+            engine_rate,
+            args.rounds,
+            results.engine_posts_per_s_min,
+            results.engine_posts_per_s_max,
+            args.recent_ids
         );
         println!(
             "memory: {:.0} MiB resident before counting (the posts), peak {:.0} MiB; {} sketch entries (bound {})",
