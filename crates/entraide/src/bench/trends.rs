@@ -24,8 +24,8 @@ pub struct TrendsBench {
     /// The Redis server of the baseline; "none" skips it.
     #[arg(long, default_value = "redis://127.0.0.1:6379/")]
     redis: String,
-    /// Post ids remembered to drop repeats (the `trends_recent_ids` setting); 0 measures the
-    /// engine without that check.
+    /// Post ids remembered to drop repeats (the `trends_recent_ids` setting) in the rounds
+    /// measured with that check, beside those without it; 0 skips them.
     #[arg(long, default_value_t = 100_000)]
     recent_ids: usize,
     /// Times the posts are counted, each by a fresh engine: the rate reported is the median,
@@ -44,10 +44,10 @@ pub struct TrendsBench {
 #[derive(Debug, serde::Serialize)]
 struct Results {
     posts: usize,
-    /// The median round's rate, and the slowest and fastest rounds'.
-    engine_posts_per_s: f64,
-    engine_posts_per_s_min: f64,
-    engine_posts_per_s_max: f64,
+    /// Parse + extract + count.
+    engine_posts_per_s: Rates,
+    /// The same, dropping posts whose id is among the `recent_ids` last (none if 0).
+    with_repeat_check_posts_per_s: Option<Rates>,
     rounds: u32,
     recent_ids: usize,
     /// Resident memory before counting (the generated posts included), and its peak during.
@@ -59,6 +59,36 @@ struct Results {
     redis_posts_per_s: Option<f64>,
     redis_commands: u64,
     engine_over_redis: Option<f64>,
+}
+
+/// Posts per second over the rounds: the median, which a pause of the machine during one
+/// round does not move, and the slowest and fastest rounds.
+#[derive(Debug, serde::Serialize)]
+struct Rates {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Rates {
+    fn of(mut rates: Vec<f64>) -> Self {
+        rates.sort_by(f64::total_cmp);
+        Self {
+            median: rates[rates.len() / 2].round(),
+            min: rates[0].round(),
+            max: rates[rates.len() - 1].round(),
+        }
+    }
+}
+
+impl std::fmt::Display for Rates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.0} posts/s (median; rounds {:.0} to {:.0})",
+            self.median, self.min, self.max
+        )
+    }
 }
 
 /// (current, peak) resident set size in MiB, from /proc (Linux); zeros elsewhere.
@@ -90,9 +120,9 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let (rss_before, _) = rss_mib();
 
-    let count = || {
+    let count = |recent_ids| {
         let mut trends = Trends::new(Config {
-            recent_ids: args.recent_ids,
+            recent_ids,
             ..Config::default()
         });
         let started = Instant::now();
@@ -102,20 +132,32 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
         }
         (lines.len() as f64 / started.elapsed().as_secs_f64(), trends)
     };
-    let (mut rates, mut trends) = (Vec::new(), None);
+    // The measure, parse + extract + count, and the same with the repeat check the
+    // server runs, in alternate rounds so that a slower spell of the machine weighs on both.
+    let (mut plain, mut checked, mut trends) = (Vec::new(), Vec::new(), None);
     for round in 1..=args.rounds {
         // The last engine is kept for its sizes; the others are dropped before the next
         // round, so the peak is that of one engine.
         drop(trends.take());
-        let (rate, engine) = count();
-        eprintln!("round {round}: {rate:.0} posts/s");
-        rates.push(rate);
-        trends = Some(engine);
+        let (rate, _) = count(0);
+        plain.push(rate);
+        if args.recent_ids > 0 {
+            let (with_check, engine) = count(args.recent_ids);
+            checked.push(with_check);
+            trends = Some(engine);
+            eprintln!("round {round}: {rate:.0} posts/s, {with_check:.0} with the repeat check");
+        } else {
+            eprintln!("round {round}: {rate:.0} posts/s");
+        }
     }
-    let trends = trends.expect("at least one round");
+    let trends = match trends {
+        Some(engine) => engine,
+        None => count(0).1,
+    };
     let (_, rss_peak) = rss_mib();
-    rates.sort_by(f64::total_cmp);
-    let engine_rate = rates[rates.len() / 2];
+    let plain = Rates::of(plain);
+    let checked = (!checked.is_empty()).then(|| Rates::of(checked));
+    let engine_rate = plain.median;
 
     let (redis_rate, redis_commands) = if args.redis == "none" {
         (None, 0)
@@ -127,9 +169,8 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
     };
     let results = Results {
         posts: lines.len(),
-        engine_posts_per_s: engine_rate.round(),
-        engine_posts_per_s_min: rates[0].round(),
-        engine_posts_per_s_max: rates[rates.len() - 1].round(),
+        engine_posts_per_s: plain,
+        with_repeat_check_posts_per_s: checked,
         rounds: args.rounds,
         recent_ids: args.recent_ids,
         rss_before_mib: rss_before,
@@ -145,14 +186,15 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&results)?);
     } else {
         println!(
-            "engine: {} posts on one thread = {:.0} posts/s, median of {} rounds ({:.0} to {:.0}) (parse + extract + count; repeats checked among {} recent ids)",
-            results.posts,
-            engine_rate,
-            args.rounds,
-            results.engine_posts_per_s_min,
-            results.engine_posts_per_s_max,
-            args.recent_ids
+            "engine: {} posts on one thread, {} rounds: {} (parse + extract + count)",
+            results.posts, args.rounds, results.engine_posts_per_s
         );
+        if let Some(checked) = &results.with_repeat_check_posts_per_s {
+            println!(
+                "        with the repeat check among {} recent ids: {checked}",
+                args.recent_ids
+            );
+        }
         println!(
             "memory: {:.0} MiB resident before counting (the posts), peak {:.0} MiB; {} sketch entries (bound {})",
             rss_before, rss_peak, results.sketch_entries, results.sketch_entries_bound
