@@ -16,11 +16,15 @@
 //! boundary (which costs a few H3 lookups).
 
 use h3o::{CellIndex, LatLng, Resolution};
+use std::collections::HashMap;
 
 /// Slots of the table, a power of two: 32 768 slots of 96 bytes, 3 MiB per engine, hold the
 /// squares of a few dozen big cities with few collisions (at 8 192, squares sharing a slot
 /// kept evicting each other, and a third of the points missed).
 const SLOTS: usize = 32_768;
+
+/// Cell boundaries kept at most (about 200 bytes each): the cells of a few dozen cities.
+const MAX_POLYGONS: usize = 16_384;
 
 /// Squares per degree of latitude and of longitude.
 const SQUARES_PER_DEGREE: f64 = 100.0;
@@ -89,6 +93,57 @@ impl Disk {
 }
 
 /// Distance from the origin to the segment from `a` to `b`.
+/// A cell's boundary in its [`Disk`]'s flat frame, each edge pulled in toward the centre like
+/// the disk ([`SAFETY`]): a point of the cell outside its disk (a corner, a tenth of the
+/// cell) is found inside it without H3. One edge is (x, y, c) with (x, y) its outward normal
+/// and c its distance from the centre: a point p is inside when x·p.x + y·p.y < c for all.
+#[derive(Debug)]
+struct Polygon {
+    edges: Box<[(f64, f64, f64)]>,
+}
+
+impl Polygon {
+    /// `None` if the boundary is not convex around the centre in the flat frame (a cell
+    /// astride an icosahedron edge may not be): the edges' half-planes would not be the cell.
+    fn of(disk: &Disk) -> Option<Self> {
+        let vertices: Vec<(f64, f64)> = disk
+            .cell
+            .boundary()
+            .iter()
+            .map(|v| ((v.lng() - disk.lng) * disk.cos_lat, v.lat() - disk.lat))
+            .collect();
+        let mut edges = Vec::with_capacity(vertices.len());
+        let mut turn = 0.0;
+        for (i, &(ax, ay)) in vertices.iter().enumerate() {
+            let (bx, by) = vertices[(i + 1) % vertices.len()];
+            let (cx, cy) = vertices[(i + 2) % vertices.len()];
+            // Every corner turns the same way, or the polygon is not convex.
+            let cross = (bx - ax) * (cy - by) - (by - ay) * (cx - bx);
+            if cross == 0.0 || (turn != 0.0 && cross.signum() != turn) {
+                return None;
+            }
+            turn = cross.signum();
+            let length = (bx - ax).hypot(by - ay);
+            // Perpendicular to the edge; which side is outward depends on the turning sense.
+            let (nx, ny) = ((by - ay) / length * turn, -(bx - ax) / length * turn);
+            let distance = nx * ax + ny * ay;
+            if distance <= 0.0 {
+                return None;
+            }
+            edges.push((nx, ny, distance * SAFETY));
+        }
+        Some(Self {
+            edges: edges.into_boxed_slice(),
+        })
+    }
+
+    fn holds(&self, disk: &Disk, lat: f64, lng: f64) -> bool {
+        let x = (lng - disk.lng) * disk.cos_lat;
+        let y = lat - disk.lat;
+        self.edges.iter().all(|&(nx, ny, c)| nx * x + ny * y < c)
+    }
+}
+
 fn distance_to_segment(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let length_squared = dx * dx + dy * dy;
@@ -120,6 +175,9 @@ enum Slot {
 pub struct CellFinder {
     resolution: Resolution,
     slots: Box<[Slot]>,
+    /// Boundaries of cached cells, made the first time a point misses a cell's disk (`None`
+    /// when not convex), and dropped all at once past [`MAX_POLYGONS`].
+    polygons: HashMap<CellIndex, Option<Polygon>, foldhash::fast::RandomState>,
 }
 
 impl CellFinder {
@@ -127,6 +185,7 @@ impl CellFinder {
         Self {
             resolution,
             slots: vec![Slot::Empty; SLOTS].into_boxed_slice(),
+            polygons: HashMap::default(),
         }
     }
 
@@ -139,15 +198,28 @@ impl CellFinder {
                 if first.holds(lat, lng) {
                     return first.cell;
                 }
-                match second {
-                    Some(disk) if disk.holds(lat, lng) => disk.cell,
-                    Some(_) => point.to_cell(self.resolution),
-                    None => {
-                        let cell = point.to_cell(self.resolution);
-                        *second = Disk::around(cell);
-                        cell
+                if let Some(disk) = second
+                    && disk.holds(lat, lng)
+                {
+                    return disk.cell;
+                }
+                // Outside both disks: in a corner of one of the cells, or in a third cell.
+                let (first, second) = (*first, *second);
+                for disk in std::iter::once(first).chain(second) {
+                    if self
+                        .polygon(&disk)
+                        .is_some_and(|polygon| polygon.holds(&disk, lat, lng))
+                    {
+                        return disk.cell;
                     }
                 }
+                let cell = point.to_cell(self.resolution);
+                if second.is_none()
+                    && let Slot::Cached(_, _, second) = &mut self.slots[slot_of(square)]
+                {
+                    *second = Disk::around(cell);
+                }
+                cell
             }
             Slot::Uncached(held) if *held == square => point.to_cell(self.resolution),
             Slot::Seen(held) if *held == square => {
@@ -164,6 +236,17 @@ impl CellFinder {
                 point.to_cell(self.resolution)
             }
         }
+    }
+
+    /// The boundary of `disk`'s cell, made on first use.
+    fn polygon(&mut self, disk: &Disk) -> Option<&Polygon> {
+        if self.polygons.len() >= MAX_POLYGONS && !self.polygons.contains_key(&disk.cell) {
+            self.polygons.clear();
+        }
+        self.polygons
+            .entry(disk.cell)
+            .or_insert_with(|| Polygon::of(disk))
+            .as_ref()
     }
 }
 
@@ -196,6 +279,63 @@ mod tests {
     }
 
     /// Points clustered around places of every kind — cities, a pentagon, an icosahedron face
+    /// Points walked from cells' centres out past their corners and the middles of their
+    /// edges, each asked twice so their square is cached: those near an edge are answered by
+    /// the cell's boundary (not its disk), and those just across it must not be.
+    #[test]
+    fn points_near_cell_edges_are_exactly_h3s() {
+        let mut next = rng(0xed9e);
+        let mut finder = CellFinder::new(Resolution::Seven);
+        let mut by_polygon = 0;
+        for (clat, clng) in [
+            (48.8566, 2.3522),
+            (-33.8688, 151.2093),
+            (64.1466, -21.9426),
+            (10.0, 25.0),
+        ] {
+            for _ in 0..100 {
+                let start = LatLng::new(clat + (next() - 0.5) * 0.3, clng + (next() - 0.5) * 0.3)
+                    .expect("in range");
+                let cell = start.to_cell(Resolution::Seven);
+                let centre = LatLng::from(cell);
+                let boundary: Vec<LatLng> = cell.boundary().iter().copied().collect();
+                let targets = boundary
+                    .iter()
+                    .zip(boundary.iter().cycle().skip(1))
+                    .flat_map(|(a, b)| {
+                        [
+                            (a.lat(), a.lng()),
+                            ((a.lat() + b.lat()) / 2.0, (a.lng() + b.lng()) / 2.0),
+                        ]
+                    });
+                for (tlat, tlng) in targets {
+                    for t in [
+                        0.9, 0.9, 0.95, 0.97, 0.985, 0.995, 1.0, 1.005, 1.01, 1.03, 0.98,
+                    ] {
+                        let lat = centre.lat() + t * (tlat - centre.lat());
+                        let lng = centre.lng() + t * (tlng - centre.lng());
+                        let point = LatLng::new(lat, lng).expect("in range");
+                        let expected = point.to_cell(Resolution::Seven);
+                        for _ in 0..2 {
+                            assert_eq!(finder.cell(point), expected, "{point:?}");
+                        }
+                        if let Slot::Cached(_, first, _) =
+                            finder.slots[slot_of(square_of(lat, lng))]
+                            && !first.holds(lat, lng)
+                            && finder.polygons.get(&first.cell).is_some_and(|p| {
+                                p.as_ref().is_some_and(|p| p.holds(&first, lat, lng))
+                            })
+                        {
+                            by_polygon += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // The boundaries answered many points, so the test tested them.
+        assert!(by_polygon > 2_000, "{by_polygon} answered by a boundary");
+    }
+
     /// edge, the antimeridian, high latitudes — each seen many times over, so nearly every
     /// point meets a cached cell, and points scattered over the globe: every answer is H3's.
     #[test]
