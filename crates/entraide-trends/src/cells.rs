@@ -94,7 +94,6 @@ impl Disk {
     }
 }
 
-/// Distance from the origin to the segment from `a` to `b`.
 /// A cell's boundary in its [`Disk`]'s flat frame, each edge pulled in toward the centre like
 /// the disk ([`SAFETY`]): a point of the cell outside its disk (a corner, a tenth of the
 /// cell) is found inside it without H3. One edge is (x, y, c) with (x, y) its outward normal
@@ -146,6 +145,7 @@ impl Polygon {
     }
 }
 
+/// Distance from the origin to the segment from `a` to `b`.
 fn distance_to_segment(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let length_squared = dx * dx + dy * dy;
