@@ -274,6 +274,13 @@ async fn read_contact_statuses(
 
 const STATUSES: [&str; 3] = ["safe", "need_help", "not_in_area"];
 
+/// The `n`th mark among `people` people: (whose, which status). Everyone marks in turn, and
+/// each turn with the next status, so every mark changes the one standing. The HTTP loops and
+/// the store-alone phase share it, so they write the same marks.
+fn nth_mark(n: usize, people: usize) -> (usize, &'static str) {
+    (n % people, STATUSES[(n / people) % STATUSES.len()])
+}
+
 /// One keep-alive HTTP/1.1 connection, as a phone would hold, spoken directly on the socket:
 /// the load generator shares the cores with the server, so each request is one write of
 /// bytes built in a reused buffer and each answer one or two reads, parsed only as far as
@@ -308,9 +315,9 @@ impl Connection {
     /// Sends the `n`th mark; true when it was acknowledged (201).
     async fn mark(&mut self, n: usize) -> bool {
         let target = self.target.clone();
-        let status = STATUSES[(n / target.tokens.len()) % STATUSES.len()];
+        let (person, status) = nth_mark(n, target.tokens.len());
         let body = format!(r#"{{"status":"{status}"}}"#);
-        let token = &target.tokens[n % target.tokens.len()];
+        let token = &target.tokens[person];
         self.send("POST", &target.path, token, body.as_bytes())
             .await
             .is_ok_and(|(status, _)| status == 201)
@@ -393,10 +400,10 @@ async fn store_alone(
                 let mut n = writer;
                 let mut marked = 0u64;
                 while !stop.load(Ordering::Relaxed) {
-                    let status = STATUSES[(n / people.len()) % STATUSES.len()];
+                    let (person, status) = nth_mark(n, people.len());
                     let write = MarkWrite {
                         crisis,
-                        account: people[n % people.len()],
+                        account: people[person],
                         action: MarkAction::Own {
                             status: status.parse().expect("a status"),
                             message: None,

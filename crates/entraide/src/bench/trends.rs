@@ -134,26 +134,28 @@ pub fn run(args: TrendsBench) -> anyhow::Result<()> {
     };
     // The measure, parse + extract + count, and the same with the repeat check the
     // server runs, in alternate rounds so that a slower spell of the machine weighs on both.
-    let (mut plain, mut checked, mut trends) = (Vec::new(), Vec::new(), None);
-    for round in 1..=args.rounds {
-        // The last engine is kept for its sizes; the others are dropped before the next
-        // round, so the peak is that of one engine.
-        drop(trends.take());
-        let (rate, _) = count(0);
+    // Only the last engine is kept, for its sizes: each is dropped before the next round, so
+    // the peak is that of one engine.
+    let mut last = None;
+    let mut round = |recent_ids| {
+        drop(last.take());
+        let (rate, engine) = count(recent_ids);
+        last = Some(engine);
+        rate
+    };
+    let (mut plain, mut checked) = (Vec::new(), Vec::new());
+    for n in 1..=args.rounds {
+        let rate = round(0);
         plain.push(rate);
         if args.recent_ids > 0 {
-            let (with_check, engine) = count(args.recent_ids);
+            let with_check = round(args.recent_ids);
             checked.push(with_check);
-            trends = Some(engine);
-            eprintln!("round {round}: {rate:.0} posts/s, {with_check:.0} with the repeat check");
+            eprintln!("round {n}: {rate:.0} posts/s, {with_check:.0} with the repeat check");
         } else {
-            eprintln!("round {round}: {rate:.0} posts/s");
+            eprintln!("round {n}: {rate:.0} posts/s");
         }
     }
-    let trends = match trends {
-        Some(engine) => engine,
-        None => count(0).1,
-    };
+    let trends = last.expect("at least one round");
     let (_, rss_peak) = rss_mib();
     let plain = Rates::of(plain);
     let checked = (!checked.is_empty()).then(|| Rates::of(checked));
