@@ -8,6 +8,10 @@
 //! 2. open loop at half that rate: marks are sent on a fixed schedule whatever the answers,
 //!    and latency is counted from the scheduled time (no coordinated omission).
 //!
+//! Two more phases say where the ceiling is: the same marks handed to the store with no
+//! HTTP (what the store allows), and the same requests sent to a server that answers each
+//! at once without doing anything (what HTTP and the load generator allow).
+//!
 //! The load generator shares the machine's cores with the server, so the figures are a
 //! floor for a server on its own machine.
 
@@ -59,6 +63,9 @@ struct Results {
     marks_per_commit: f64,
     /// Marks per second through `Store::mark` with no HTTP: the ceiling the store sets.
     store_alone_marks_per_s: f64,
+    /// Requests per second to a server that answers each mark's request at once, with a
+    /// mark's answer, and does nothing else: the ceiling HTTP and the load generator set.
+    http_alone_requests_per_s: f64,
     /// Reading the statuses of a person's contacts (GET /crises/{id}/contacts).
     contact_statuses: Latency,
     contacts_listed: usize,
@@ -158,6 +165,18 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
     )
     .await?;
 
+    eprintln!(
+        "HTTP alone: {} connections to a server that only answers, for {} s…",
+        args.connections, args.seconds
+    );
+    let http_alone_rate = http_alone(
+        &target,
+        args.connections,
+        Duration::from_secs(args.seconds),
+        &errors,
+    )
+    .await?;
+
     eprintln!("reading the statuses of {contacts} contacts…");
     let (contact_statuses, contacts_listed) =
         read_contact_statuses(&target, &reader_token, crisis).await?;
@@ -175,6 +194,7 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         open_loop: open,
         marks_per_commit,
         store_alone_marks_per_s: store_alone_rate,
+        http_alone_requests_per_s: http_alone_rate,
         contact_statuses,
         contacts_listed,
         errors: errors.load(Ordering::Relaxed),
@@ -427,6 +447,55 @@ async fn store_alone(
     Ok(marked as f64 / started.elapsed().as_secs_f64())
 }
 
+/// The closed loop against a server that answers every request at once with the bytes of a
+/// real mark's answer, through the same `axum::serve` and the same load generator, and does
+/// nothing else: no middleware, no session, no store. The gap between this and the closed
+/// loop is what a mark costs beyond HTTP itself.
+async fn http_alone(
+    target: &Arc<Target>,
+    connections: usize,
+    duration: Duration,
+    errors: &Arc<AtomicU64>,
+) -> anyhow::Result<f64> {
+    let (status, answer) = Connection::open(target)
+        .await?
+        .send("POST", &target.path, &target.tokens[0], br#"{"status":"safe"}"#)
+        .await?;
+    anyhow::ensure!(status == 201, "a mark answered {status}");
+    let answer = axum::body::Bytes::from(answer);
+    let answering = axum::Router::new().route(
+        &target.path,
+        axum::routing::post(move || {
+            let answer = answer.clone();
+            async move {
+                (
+                    axum::http::StatusCode::CREATED,
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    answer,
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let empty = Arc::new(Target {
+        addr: listener.local_addr()?,
+        path: target.path.clone(),
+        tokens: target.tokens.clone(),
+    });
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(
+        axum::serve(listener, answering)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .into_future(),
+    );
+    let (rate, _) = closed_loop(&empty, connections, duration, errors).await?;
+    let _ = stop.send(());
+    server.await??;
+    Ok(rate)
+}
+
 async fn closed_loop(
     target: &Arc<Target>,
     connections: usize,
@@ -542,6 +611,10 @@ fn print_results(r: &Results) {
     println!(
         "  the store alone (no HTTP), {} writers: {:.0} marks/s",
         r.connections, r.store_alone_marks_per_s
+    );
+    println!(
+        "  HTTP alone (a server that only answers), {} connections: {:.0} requests/s",
+        r.connections, r.http_alone_requests_per_s
     );
     println!(
         "  contacts' statuses of a person with {} contacts: p50 {:.2} ms   p99 {:.2} ms   (target p99 <= 5 ms)",
