@@ -8,9 +8,11 @@
 //! 2. open loop at half that rate: marks are sent on a fixed schedule whatever the answers,
 //!    and latency is counted from the scheduled time (no coordinated omission).
 //!
-//! Two more phases say where the ceiling is: the same marks handed to the store with no
-//! HTTP (what the store allows), and the same requests sent to a server that answers each
-//! at once without doing anything (what HTTP and the load generator allow).
+//! Three more phases say where the ceiling is: the same marks handed to the store with no
+//! HTTP (what the store allows); the same requests sent to a server that answers each at
+//! once without doing anything (what HTTP and the load generator allow); and requests that
+//! take a mark's whole request path but are refused before the store (what the request
+//! path allows).
 //!
 //! The load generator shares the machine's cores with the server, so the figures are a
 //! floor for a server on its own machine.
@@ -66,6 +68,9 @@ struct Results {
     /// Requests per second to a server that answers each mark's request at once, with a
     /// mark's answer, and does nothing else: the ceiling HTTP and the load generator set.
     http_alone_requests_per_s: f64,
+    /// Requests per second through a mark's whole request path (middleware, session, body,
+    /// validation), each refused before the store: the ceiling the request path sets.
+    request_path_alone_per_s: f64,
     /// Reading the statuses of a person's contacts (GET /crises/{id}/contacts).
     contact_statuses: Latency,
     contacts_listed: usize,
@@ -130,6 +135,7 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
     let before = store.write_stats();
     let (closed_rate, closed) = closed_loop(
         &target,
+        Requests::Marks,
         args.connections,
         Duration::from_secs(args.seconds),
         &errors,
@@ -177,6 +183,19 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
     )
     .await?;
 
+    eprintln!(
+        "the request path alone: {} connections sending marks refused before the store, for {} s…",
+        args.connections, args.seconds
+    );
+    let (request_path_rate, _) = closed_loop(
+        &target,
+        Requests::Refused,
+        args.connections,
+        Duration::from_secs(args.seconds),
+        &errors,
+    )
+    .await?;
+
     eprintln!("reading the statuses of {contacts} contacts…");
     let (contact_statuses, contacts_listed) =
         read_contact_statuses(&target, &reader_token, crisis).await?;
@@ -195,6 +214,7 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         marks_per_commit,
         store_alone_marks_per_s: store_alone_rate,
         http_alone_requests_per_s: http_alone_rate,
+        request_path_alone_per_s: request_path_rate,
         contact_statuses,
         contacts_listed,
         errors: errors.load(Ordering::Relaxed),
@@ -301,6 +321,16 @@ fn nth_mark(n: usize, people: usize) -> (usize, &'static str) {
     (n % people, STATUSES[(n / people) % STATUSES.len()])
 }
 
+/// What the requests of a loop are, and which answer counts as served.
+#[derive(Clone, Copy)]
+enum Requests {
+    /// Marks, acknowledged (201) once durable.
+    Marks,
+    /// Marks with a status that doesn't exist, refused (422) once the session, the body and
+    /// its validation have run: a mark's request path without the store.
+    Refused,
+}
+
 /// One keep-alive HTTP/1.1 connection, as a phone would hold, spoken directly on the socket:
 /// the load generator shares the cores with the server, so each request is one write of
 /// bytes built in a reused buffer and each answer one or two reads, parsed only as far as
@@ -332,15 +362,19 @@ impl Connection {
         })
     }
 
-    /// Sends the `n`th mark; true when it was acknowledged (201).
-    async fn mark(&mut self, n: usize) -> bool {
+    /// Sends the `n`th mark; true when it was answered as `requests` expects.
+    async fn mark(&mut self, n: usize, requests: Requests) -> bool {
         let target = self.target.clone();
         let (person, status) = nth_mark(n, target.tokens.len());
+        let (status, served) = match requests {
+            Requests::Marks => (status, 201),
+            Requests::Refused => ("unheard_of", 422),
+        };
         let body = format!(r#"{{"status":"{status}"}}"#);
         let token = &target.tokens[person];
         self.send("POST", &target.path, token, body.as_bytes())
             .await
-            .is_ok_and(|(status, _)| status == 201)
+            .is_ok_and(|(status, _)| status == served)
     }
 
     /// Sends one request and reads its whole answer: (status, body).
@@ -459,7 +493,12 @@ async fn http_alone(
 ) -> anyhow::Result<f64> {
     let (status, answer) = Connection::open(target)
         .await?
-        .send("POST", &target.path, &target.tokens[0], br#"{"status":"safe"}"#)
+        .send(
+            "POST",
+            &target.path,
+            &target.tokens[0],
+            br#"{"status":"safe"}"#,
+        )
         .await?;
     anyhow::ensure!(status == 201, "a mark answered {status}");
     let answer = axum::body::Bytes::from(answer);
@@ -490,7 +529,7 @@ async fn http_alone(
             })
             .into_future(),
     );
-    let (rate, _) = closed_loop(&empty, connections, duration, errors).await?;
+    let (rate, _) = closed_loop(&empty, Requests::Marks, connections, duration, errors).await?;
     let _ = stop.send(());
     server.await??;
     Ok(rate)
@@ -498,6 +537,7 @@ async fn http_alone(
 
 async fn closed_loop(
     target: &Arc<Target>,
+    requests: Requests,
     connections: usize,
     duration: Duration,
     errors: &Arc<AtomicU64>,
@@ -518,7 +558,7 @@ async fn closed_loop(
                 let mut n = worker;
                 while !stop.load(Ordering::Relaxed) {
                     let sent = Instant::now();
-                    if connection.mark(n).await {
+                    if connection.mark(n, requests).await {
                         record(&mut histogram, sent.elapsed());
                     } else {
                         errors.fetch_add(1, Ordering::Relaxed);
@@ -571,7 +611,7 @@ async fn open_loop(
             for n in (worker..total).step_by(CONNECTIONS) {
                 let due = started + interval.mul_f64(n as f64);
                 tokio::time::sleep_until(due.into()).await;
-                if connection.mark(n).await {
+                if connection.mark(n, Requests::Marks).await {
                     record(&mut histogram, due.elapsed());
                 } else {
                     errors.fetch_add(1, Ordering::Relaxed);
@@ -615,6 +655,10 @@ fn print_results(r: &Results) {
     println!(
         "  HTTP alone (a server that only answers), {} connections: {:.0} requests/s",
         r.connections, r.http_alone_requests_per_s
+    );
+    println!(
+        "  the request path alone (marks refused before the store), {} connections: {:.0} requests/s",
+        r.connections, r.request_path_alone_per_s
     );
     println!(
         "  contacts' statuses of a person with {} contacts: p50 {:.2} ms   p99 {:.2} ms   (target p99 <= 5 ms)",
