@@ -60,8 +60,11 @@ fn nth_mark(n: u64) -> ([u8; 16], &'static str) {
     (id, status)
 }
 
+/// How a layout writes the `n`th mark.
+type WriteMark = fn(&Connection, u64);
+
 /// Commits the next `BATCH` marks as one transaction, each written by `write`.
-fn commit_batch(conn: &Connection, next: &mut u64, write: fn(&Connection, u64)) {
+fn commit_batch(conn: &Connection, next: &mut u64, write: WriteMark) {
     conn.execute_batch("BEGIN IMMEDIATE").expect("begin");
     for _ in 0..BATCH {
         write(conn, *next);
@@ -102,7 +105,7 @@ fn into_log(conn: &Connection, n: u64) {
 fn layouts(c: &mut Criterion) {
     let mut group = c.benchmark_group("durable_marks");
     group.throughput(Throughput::Elements(BATCH as u64));
-    let layouts: [(&str, fn(&Connection, u64)); 2] = [("tables", into_tables), ("log", into_log)];
+    let layouts: [(&str, WriteMark); 2] = [("tables", into_tables), ("log", into_log)];
     for (name, write) in layouts {
         let (_dir, conn) = open();
         // Everyone has answered once already, as a while into a crisis.
