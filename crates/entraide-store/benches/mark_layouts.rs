@@ -12,7 +12,7 @@
 //! while marks are written to the tables as they are acknowledged (README, Performance).
 //! Batches hold 40 marks, about what group commit gathers under `bench safety`'s load.
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rusqlite::{Connection, params};
 
 const BATCH: usize = 40;
@@ -113,13 +113,7 @@ fn layouts(c: &mut Criterion) {
         while next < PEOPLE {
             commit_batch(&conn, &mut next, write);
         }
-        group.bench_function(name, |b| {
-            b.iter_batched(
-                || (),
-                |()| commit_batch(&conn, &mut next, write),
-                BatchSize::SmallInput,
-            )
-        });
+        group.bench_function(name, |b| b.iter(|| commit_batch(&conn, &mut next, write)));
     }
     group.finish();
 }

@@ -127,20 +127,15 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         let _ = stopped.await;
     }));
     let errors = Arc::new(AtomicU64::new(0));
+    let phase = Duration::from_secs(args.seconds);
 
     eprintln!(
         "closed loop: {} connections for {} s…",
         args.connections, args.seconds
     );
     let before = store.write_stats();
-    let (closed_rate, closed) = closed_loop(
-        &target,
-        Requests::Marks,
-        args.connections,
-        Duration::from_secs(args.seconds),
-        &errors,
-    )
-    .await?;
+    let (closed_rate, closed) =
+        closed_loop(&target, Requests::Marks, args.connections, phase, &errors).await?;
     let after = store.write_stats();
     let marks_per_commit =
         (after.marks - before.marks) as f64 / (after.commits - before.commits).max(1) as f64;
@@ -150,51 +145,26 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         "open loop at {open_rate:.0} marks/s for {} s…",
         args.seconds
     );
-    let (open_achieved, open) = open_loop(
-        &target,
-        open_rate,
-        Duration::from_secs(args.seconds),
-        &errors,
-    )
-    .await?;
+    let (open_achieved, open) = open_loop(&target, open_rate, phase, &errors).await?;
 
     eprintln!(
         "the store alone: {} writers for {} s…",
         args.connections, args.seconds
     );
-    let store_alone_rate = store_alone(
-        &store,
-        crisis,
-        &ids,
-        args.connections,
-        Duration::from_secs(args.seconds),
-    )
-    .await?;
+    let store_alone_rate = store_alone(&store, crisis, &ids, args.connections, phase).await?;
 
     eprintln!(
         "HTTP alone: {} connections to a server that only answers, for {} s…",
         args.connections, args.seconds
     );
-    let http_alone_rate = http_alone(
-        &target,
-        args.connections,
-        Duration::from_secs(args.seconds),
-        &errors,
-    )
-    .await?;
+    let http_alone_rate = http_alone(&target, args.connections, phase, &errors).await?;
 
     eprintln!(
         "the request path alone: {} connections sending marks refused before the store, for {} s…",
         args.connections, args.seconds
     );
-    let (request_path_rate, _) = closed_loop(
-        &target,
-        Requests::Refused,
-        args.connections,
-        Duration::from_secs(args.seconds),
-        &errors,
-    )
-    .await?;
+    let (request_path_rate, _) =
+        closed_loop(&target, Requests::Refused, args.connections, phase, &errors).await?;
 
     eprintln!("reading the statuses of {contacts} contacts…");
     let (contact_statuses, contacts_listed) =
@@ -516,7 +486,7 @@ async fn http_alone(
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let empty = Arc::new(Target {
+    let only_answers = Arc::new(Target {
         addr: listener.local_addr()?,
         path: target.path.clone(),
         tokens: target.tokens.clone(),
@@ -529,7 +499,14 @@ async fn http_alone(
             })
             .into_future(),
     );
-    let (rate, _) = closed_loop(&empty, Requests::Marks, connections, duration, errors).await?;
+    let (rate, _) = closed_loop(
+        &only_answers,
+        Requests::Marks,
+        connections,
+        duration,
+        errors,
+    )
+    .await?;
     let _ = stop.send(());
     server.await??;
     Ok(rate)
