@@ -15,6 +15,14 @@ use entraide_server::{AppState, ServerConfig};
 use settings::{ServeSettings, StorageArgs};
 use std::path::PathBuf;
 
+/// mimalloc rather than glibc's malloc: a request allocates and frees dozens of small
+/// blocks, often on another worker thread than the one that allocated them, and glibc's
+/// arenas then contend on their locks (6% of the request path in futex wakes alone). With
+/// mimalloc the request path serves 111,000-116,000 requests/s instead of 78,000-99,000,
+/// and Safety Check marks over HTTP go from 28,000 to 31,800/s (README, Performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// entraide: Safety Check, Open Doors, missing persons and live trends for a crisis.
 ///
 /// Start with `entraide serve`: it creates ./entraide-data (SQLite) and listens on
