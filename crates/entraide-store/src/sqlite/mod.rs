@@ -40,7 +40,7 @@ use rusqlite::Connection;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use writer::{Job, Write};
+use writer::{Job, Write, WriteKind};
 
 /// How long a connection waits for a lock held by another process (`entraide admin`
 /// beside a server) before giving up.
@@ -148,24 +148,30 @@ impl SqliteStore {
     /// Runs `f` on the writer, in the next batch, and returns its result once committed.
     async fn write<T: Send + 'static>(
         &self,
-        is_mark: bool,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        self.submit(is_mark, false, f).await
+        self.submit(WriteKind::Other, f).await
     }
 
-    /// As [`Self::write`], for a large write (an import batch): see `Write::is_bulk`.
+    /// As [`Self::write`], for a safety mark: see `WriteKind::Mark` for what `f` must keep.
+    async fn write_mark<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.submit(WriteKind::Mark, f).await
+    }
+
+    /// As [`Self::write`], for a large write (an import batch): see `WriteKind::Bulk`.
     async fn write_bulk<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        self.submit(false, true, f).await
+        self.submit(WriteKind::Bulk, f).await
     }
 
     async fn submit<T: Send + 'static>(
         &self,
-        is_mark: bool,
-        is_bulk: bool,
+        kind: WriteKind,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         // The result travels apart from the verdict: the job hands it over before COMMIT,
@@ -176,11 +182,7 @@ impl SqliteStore {
             Ok(())
         });
         self.writes
-            .submit(Write {
-                job,
-                is_mark,
-                is_bulk,
-            })
+            .submit(Write { job, kind })
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))??;
         result_rx.try_recv().map_err(|_| {
@@ -200,7 +202,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_account(&self, account: NewAccount) -> Result<Account> {
-        self.write(false, move |c| accounts::create_account(c, account))
+        self.write(move |c| accounts::create_account(c, account))
             .await
     }
 
@@ -215,7 +217,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_session(&self, session: NewSession) -> Result<()> {
-        self.write(false, move |c| accounts::create_session(c, session))
+        self.write(move |c| accounts::create_session(c, session))
             .await
     }
 
@@ -227,7 +229,7 @@ impl Store for SqliteStore {
 
     async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()> {
         let token_hash = *token_hash;
-        self.write(false, move |c| accounts::delete_session(c, token_hash))
+        self.write(move |c| accounts::delete_session(c, token_hash))
             .await
     }
 
@@ -237,7 +239,7 @@ impl Store for SqliteStore {
         email: Option<String>,
         at: Timestamp,
     ) -> Result<()> {
-        self.write(false, move |c| accounts::set_email(c, account, email, at))
+        self.write(move |c| accounts::set_email(c, account, email, at))
             .await
     }
 
@@ -256,17 +258,17 @@ impl Store for SqliteStore {
         to: AccountId,
         at: Timestamp,
     ) -> Result<ContactState> {
-        self.write(false, move |c| accounts::request_contact(c, from, to, at))
+        self.write(move |c| accounts::request_contact(c, from, to, at))
             .await
     }
 
     async fn accept_contact(&self, me: AccountId, other: AccountId, at: Timestamp) -> Result<()> {
-        self.write(false, move |c| accounts::accept_contact(c, me, other, at))
+        self.write(move |c| accounts::accept_contact(c, me, other, at))
             .await
     }
 
     async fn remove_contact(&self, me: AccountId, other: AccountId) -> Result<bool> {
-        self.write(false, move |c| accounts::remove_contact(c, me, other))
+        self.write(move |c| accounts::remove_contact(c, me, other))
             .await
     }
 
@@ -285,10 +287,8 @@ impl Store for SqliteStore {
     }
 
     async fn record_location(&self, account: AccountId, location: Location) -> Result<()> {
-        self.write(false, move |c| {
-            places::record_location(c, account, location)
-        })
-        .await
+        self.write(move |c| places::record_location(c, account, location))
+            .await
     }
 
     async fn latest_location(&self, account: AccountId) -> Result<Option<Location>> {
@@ -297,7 +297,7 @@ impl Store for SqliteStore {
     }
 
     async fn set_home(&self, account: AccountId, home: Option<Zone>) -> Result<()> {
-        self.write(false, move |c| places::set_home(c, account, home))
+        self.write(move |c| places::set_home(c, account, home))
             .await
     }
 
@@ -320,8 +320,7 @@ impl Store for SqliteStore {
 
     async fn create_crisis(&self, crisis: &Crisis) -> Result<()> {
         let crisis = crisis.clone();
-        self.write(false, move |c| crises::create_crisis(c, crisis))
-            .await
+        self.write(move |c| crises::create_crisis(c, crisis)).await
     }
 
     async fn crisis(&self, id: CrisisId) -> Result<Option<Crisis>> {
@@ -339,10 +338,8 @@ impl Store for SqliteStore {
         to: CrisisStatus,
         at: Timestamp,
     ) -> Result<()> {
-        self.write(false, move |c| {
-            crises::set_crisis_status(c, id, from, to, at)
-        })
-        .await
+        self.write(move |c| crises::set_crisis_status(c, id, from, to, at))
+            .await
     }
 
     async fn add_prompts(
@@ -352,10 +349,8 @@ impl Store for SqliteStore {
         at: Timestamp,
     ) -> Result<Vec<AccountId>> {
         let accounts = accounts.to_vec();
-        self.write(false, move |c| {
-            crises::add_prompts(c, crisis, &accounts, at)
-        })
-        .await
+        self.write(move |c| crises::add_prompts(c, crisis, &accounts, at))
+            .await
     }
 
     async fn prompted(&self, crisis: CrisisId) -> Result<Vec<AccountId>> {
@@ -368,7 +363,7 @@ impl Store for SqliteStore {
 
     async fn mark(&self, write: MarkWrite) -> Result<Marked> {
         let person = write.account;
-        self.write(true, move |c| {
+        self.write_mark(move |c| {
             Ok(Marked {
                 standing: safety::mark(c, write)?,
                 contacts: accounts::mutual_contact_ids(c, person)?,
@@ -402,7 +397,7 @@ impl Store for SqliteStore {
 
     async fn notify(&self, recipients: &[AccountId], event: &Event, at: Timestamp) -> Result<()> {
         let (recipients, event) = (recipients.to_vec(), event.clone());
-        self.write(false, move |c| inbox::notify(c, &recipients, &event, at))
+        self.write(move |c| inbox::notify(c, &recipients, &event, at))
             .await
     }
 
@@ -417,10 +412,8 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> Result<IdempotencyClaim> {
         let (key, fingerprint) = (key.clone(), *fingerprint);
-        self.write(false, move |c| {
-            idempotency::claim(c, &key, fingerprint, now)
-        })
-        .await
+        self.write(move |c| idempotency::claim(c, &key, fingerprint, now))
+            .await
     }
 
     async fn complete_idempotency_key(
@@ -429,27 +422,23 @@ impl Store for SqliteStore {
         response: &StoredResponse,
     ) -> Result<()> {
         let (key, response) = (key.clone(), response.clone());
-        self.write(false, move |c| idempotency::complete(c, &key, &response))
+        self.write(move |c| idempotency::complete(c, &key, &response))
             .await
     }
 
     async fn release_idempotency_key(&self, key: &IdempotencyKey) -> Result<()> {
         let key = key.clone();
-        self.write(false, move |c| idempotency::release(c, &key))
-            .await
+        self.write(move |c| idempotency::release(c, &key)).await
     }
 
     async fn purge(&self, now: Timestamp, idempotency_before: Timestamp) -> Result<()> {
-        self.write(false, move |c| {
-            idempotency::purge(c, now, idempotency_before)
-        })
-        .await
+        self.write(move |c| idempotency::purge(c, now, idempotency_before))
+            .await
     }
 
     async fn create_offer(&self, offer: &Offer) -> Result<()> {
         let offer = offer.clone();
-        self.write(false, move |c| shelter::create_offer(c, offer))
-            .await
+        self.write(move |c| shelter::create_offer(c, offer)).await
     }
 
     async fn offer(&self, id: OfferId) -> Result<Option<Offer>> {
@@ -471,26 +460,24 @@ impl Store for SqliteStore {
         to: OfferStatus,
         at: Timestamp,
     ) -> Result<Offer> {
-        self.write(false, move |c| {
-            shelter::set_offer_status(c, id, from, to, at)
-        })
-        .await
+        self.write(move |c| shelter::set_offer_status(c, id, from, to, at))
+            .await
     }
 
     async fn edit_offer(&self, id: OfferId, edit: &OfferEdit, at: Timestamp) -> Result<Offer> {
         let edit = edit.clone();
-        self.write(false, move |c| shelter::edit_offer(c, id, edit, at))
+        self.write(move |c| shelter::edit_offer(c, id, edit, at))
             .await
     }
 
     async fn set_offer_hidden(&self, id: OfferId, hidden: bool, at: Timestamp) -> Result<Offer> {
-        self.write(false, move |c| shelter::set_offer_hidden(c, id, hidden, at))
+        self.write(move |c| shelter::set_offer_hidden(c, id, hidden, at))
             .await
     }
 
     async fn create_shelter_request(&self, request: &ShelterRequest) -> Result<()> {
         let request = request.clone();
-        self.write(false, move |c| shelter::create_request(c, request))
+        self.write(move |c| shelter::create_request(c, request))
             .await
     }
 
@@ -514,7 +501,7 @@ impl Store for SqliteStore {
         to: RequestStatus,
         at: Timestamp,
     ) -> Result<(ShelterRequest, Offer)> {
-        self.write(false, move |c| shelter::move_request(c, id, to, at))
+        self.write(move |c| shelter::move_request(c, id, to, at))
             .await
     }
 
@@ -523,7 +510,7 @@ impl Store for SqliteStore {
         before: Timestamp,
         at: Timestamp,
     ) -> Result<Vec<ShelterRequest>> {
-        self.write(false, move |c| shelter::lapse_requests(c, before, at))
+        self.write(move |c| shelter::lapse_requests(c, before, at))
             .await
     }
 
@@ -533,7 +520,7 @@ impl Store for SqliteStore {
 
     async fn report(&self, report: &Report, hide_after: u32) -> Result<ReportOutcome> {
         let report = report.clone();
-        self.write(false, move |c| shelter::report(c, report, hide_after))
+        self.write(move |c| shelter::report(c, report, hide_after))
             .await
     }
 
@@ -542,12 +529,12 @@ impl Store for SqliteStore {
     }
 
     async fn resolve_reports(&self, target: ReportTarget, at: Timestamp) -> Result<u32> {
-        self.write(false, move |c| shelter::resolve_reports(c, target, at))
+        self.write(move |c| shelter::resolve_reports(c, target, at))
             .await
     }
 
     async fn approve_host(&self, account: AccountId, by: AccountId, at: Timestamp) -> Result<()> {
-        self.write(false, move |c| shelter::approve_host(c, account, by, at))
+        self.write(move |c| shelter::approve_host(c, account, by, at))
             .await
     }
 
@@ -559,8 +546,7 @@ impl Store for SqliteStore {
 
     async fn create_missing(&self, record: &MissingRecord) -> Result<()> {
         let record = record.clone();
-        self.write(false, move |c| missing::create(c, &record))
-            .await
+        self.write(move |c| missing::create(c, &record)).await
     }
 
     async fn import_missing(&self, batch: Vec<ImportItem>) -> Result<Vec<ImportOutcome>> {
@@ -578,8 +564,7 @@ impl Store for SqliteStore {
 
     async fn add_missing_note(&self, note: &MissingNote) -> Result<Option<NoteStatus>> {
         let note = note.clone();
-        self.write(false, move |c| missing::add_note(c, &note))
-            .await
+        self.write(move |c| missing::add_note(c, &note)).await
     }
 
     async fn flag_missing_note(
@@ -588,7 +573,7 @@ impl Store for SqliteStore {
         account: AccountId,
         at: Timestamp,
     ) -> Result<u32> {
-        self.write(false, move |c| missing::flag_note(c, note, account, at))
+        self.write(move |c| missing::flag_note(c, note, account, at))
             .await
     }
 
@@ -597,19 +582,17 @@ impl Store for SqliteStore {
         note: MissingNoteId,
         visibility: NoteVisibility,
     ) -> Result<MissingId> {
-        self.write(false, move |c| {
-            missing::set_note_visibility(c, note, visibility)
-        })
-        .await
+        self.write(move |c| missing::set_note_visibility(c, note, visibility))
+            .await
     }
 
     async fn set_missing_verified(&self, record: MissingId, verified: bool) -> Result<()> {
-        self.write(false, move |c| missing::set_verified(c, record, verified))
+        self.write(move |c| missing::set_verified(c, record, verified))
             .await
     }
 
     async fn link_missing(&self, a: MissingId, b: MissingId) -> Result<()> {
-        self.write(false, move |c| missing::link(c, a, b)).await
+        self.write(move |c| missing::link(c, a, b)).await
     }
 
     async fn set_missing_account(
@@ -617,7 +600,7 @@ impl Store for SqliteStore {
         record: MissingId,
         account: Option<AccountId>,
     ) -> Result<()> {
-        self.write(false, move |c| missing::set_account(c, record, account))
+        self.write(move |c| missing::set_account(c, record, account))
             .await
     }
 
@@ -627,12 +610,12 @@ impl Store for SqliteStore {
         account: AccountId,
         at: Timestamp,
     ) -> Result<()> {
-        self.write(false, move |c| missing::subscribe(c, record, account, at))
+        self.write(move |c| missing::subscribe(c, record, account, at))
             .await
     }
 
     async fn unsubscribe_missing(&self, record: MissingId, account: AccountId) -> Result<bool> {
-        self.write(false, move |c| missing::unsubscribe(c, record, account))
+        self.write(move |c| missing::unsubscribe(c, record, account))
             .await
     }
 
@@ -641,12 +624,11 @@ impl Store for SqliteStore {
     }
 
     async fn delete_missing(&self, record: MissingId, now: Timestamp) -> Result<()> {
-        self.write(false, move |c| missing::delete(c, record, now))
-            .await
+        self.write(move |c| missing::delete(c, record, now)).await
     }
 
     async fn expire_missing(&self, now: Timestamp) -> Result<Vec<MissingId>> {
-        self.write(false, move |c| missing::expire(c, now)).await
+        self.write(move |c| missing::expire(c, now)).await
     }
 
     async fn missing_names(&self) -> Result<Vec<(MissingId, Vec<String>)>> {
@@ -677,8 +659,7 @@ impl Store for SqliteStore {
 
     async fn put_missing_photo(&self, photo: &crate::MissingPhoto) -> Result<()> {
         let photo = photo.clone();
-        self.write(false, move |c| missing::put_photo(c, &photo))
-            .await
+        self.write(move |c| missing::put_photo(c, &photo)).await
     }
 
     async fn missing_photo(&self, id: uuid::Uuid) -> Result<Option<crate::MissingPhoto>> {

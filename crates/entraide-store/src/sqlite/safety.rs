@@ -88,8 +88,10 @@ fn rule_view(m: &CurrentMark) -> SafetyMark {
     }
 }
 
-/// Applies one safety action atomically with the read of the mark it depends on (the
-/// caller runs it inside the write's savepoint), and returns the mark that now stands.
+/// Applies one safety action atomically with the read of the mark it depends on, and
+/// returns the mark that now stands. Every check that can refuse the action (its rule, a
+/// missing crisis or account, which the history's first insert finds) comes before the
+/// first change: the writer runs marks without a savepoint (`writer::WriteKind::Mark`).
 pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark>> {
     // Compared and returned as stored, so the mark returned (and told to contacts) is the
     // one that later reads give back.
@@ -136,6 +138,11 @@ pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark
         MarkAction::OnBehalf { by, status } => {
             SafetyMark::on_behalf_allowed(*status, current_rule.as_ref())
                 .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
+            let by_handle: String = conn
+                .prepare_cached("SELECT handle FROM accounts WHERE id = ?1")?
+                .query_row([by.0], |r| r.get(0))
+                .optional()?
+                .ok_or(StoreError::NotFound("account"))?;
             append_history(
                 conn,
                 &w,
@@ -154,11 +161,6 @@ pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark
                 return Ok(current);
             }
             put(conn, &w, &mark)?;
-            let by_handle: String = conn
-                .prepare_cached("SELECT handle FROM accounts WHERE id = ?1")?
-                .query_row([by.0], |r| r.get(0))
-                .optional()?
-                .ok_or(StoreError::NotFound("account"))?;
             Ok(Some(CurrentMark {
                 status: mark.status,
                 message: None,
@@ -179,7 +181,6 @@ pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark
                 origin: MarkOrigin::Own,
                 at: w.at,
             };
-            put(conn, &w, &mark)?;
             append_history(
                 conn,
                 &w,
@@ -188,6 +189,7 @@ pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark
                 mark.message.as_deref(),
                 None,
             )?;
+            put(conn, &w, &mark)?;
             Ok(Some(CurrentMark {
                 status: mark.status,
                 message: mark.message,
@@ -200,11 +202,11 @@ pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark
             if !current.is_some_and(|c| matches!(c.origin, MarkOrigin::OnBehalf { .. })) {
                 return Err(StoreError::NotFound("mark to reject"));
             }
+            append_history(conn, &w, MarkActionKind::Reject, None, None, None)?;
             conn.prepare_cached(
                 "DELETE FROM safety_marks WHERE crisis_id = ?1 AND account_id = ?2",
             )?
             .execute([w.crisis.0, w.account.0])?;
-            append_history(conn, &w, MarkActionKind::Reject, None, None, None)?;
             Ok(None)
         }
     }
