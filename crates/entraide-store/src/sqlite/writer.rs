@@ -222,6 +222,14 @@ mod tests {
         Err(StoreError::Conflict("refused".into()))
     }
 
+    /// Inserts 2, then fails.
+    fn half_written() -> Job {
+        Box::new(|c| {
+            insert(2)(c)?;
+            refuse(c)
+        })
+    }
+
     /// Commits `jobs` as one batch; each job's outcome, as its caller gets it.
     fn commit(conn: &Connection, jobs: Vec<(WriteKind, Job)>) -> Vec<Result<()>> {
         let (batch, replies): (Vec<_>, Vec<_>) = jobs
@@ -283,15 +291,11 @@ mod tests {
     #[test]
     fn a_mark_failing_after_a_change_fails_its_whole_batch_and_nothing_stands() {
         let (_dir, conn) = database();
-        let half_written: Job = Box::new(|c| {
-            insert(2)(c)?;
-            refuse(c)
-        });
         let outcomes = commit(
             &conn,
             vec![
                 (WriteKind::Other, Box::new(insert(1))),
-                (WriteKind::Mark, half_written),
+                (WriteKind::Mark, half_written()),
                 (WriteKind::Mark, Box::new(insert(3))),
             ],
         );
@@ -310,15 +314,11 @@ mod tests {
     #[test]
     fn any_other_write_failing_after_a_change_undoes_only_its_own() {
         let (_dir, conn) = database();
-        let half_written: Job = Box::new(|c| {
-            insert(2)(c)?;
-            refuse(c)
-        });
         let outcomes = commit(
             &conn,
             vec![
                 (WriteKind::Other, Box::new(insert(1))),
-                (WriteKind::Other, half_written),
+                (WriteKind::Other, half_written()),
                 (WriteKind::Bulk, Box::new(insert(3))),
             ],
         );
