@@ -171,10 +171,9 @@ fn in_savepoint(conn: &Connection, job: Job) -> Result<Result<()>, Broken> {
 fn without_savepoint(conn: &Connection, job: Job) -> Result<Result<()>, Broken> {
     let before = conn.total_changes();
     let outcome = job(conn);
+    let changed = conn.total_changes() - before;
     match outcome {
-        Err(e) if conn.total_changes() != before => {
-            Err(Broken::HalfWritten(conn.total_changes() - before, e))
-        }
+        Err(e) if changed > 0 => Err(Broken::HalfWritten(changed, e)),
         outcome => Ok(outcome),
     }
 }
