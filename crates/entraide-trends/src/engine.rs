@@ -5,7 +5,7 @@ use crate::intent::{Intent, Lexicon};
 use crate::intern::{Interner, TagId};
 use crate::post::Post;
 use crate::recent::RecentIds;
-use crate::sketch::{KeyRefs, SpaceSaving};
+use crate::sketch::{KeyRefs, Map, SpaceSaving};
 use chrono::{DateTime, TimeDelta, Utc};
 use entraide_geo::{Point, Zone};
 use entraide_text::{hashtag_tags_into, tag_key};
@@ -290,6 +290,18 @@ pub struct Burst {
     pub posts: u64,
     /// Those tags, best first.
     pub trends: Vec<Trend>,
+}
+
+/// Tags counted over some areas in a window of minutes, before their baseline is read.
+struct Counts {
+    /// The window's last minute (minutes since the epoch), and its length.
+    end: i64,
+    minutes: i64,
+    /// Counting key → (count, the spelling most used, that spelling's best count in one
+    /// sketch).
+    tags: Map<TagId, (u64, TagId, u64)>,
+    /// The sum of the error bounds of the sketches read (see [`Trend::error`]).
+    error: u64,
 }
 
 /// Reads a query window: `15m`, `90m`, `1h` (minutes or hours, 1 minute to 3 hours, the
@@ -668,8 +680,10 @@ impl Trends {
     /// Neighbourhood cells (resolution [`RESOLUTION`]) that counted posts in the newest minute
     /// and where tags whose intent signals a crisis (see [`Intent::signals_crisis`]) are
     /// rising, `min_posts` of them or more in the `window` ending at `at`: the evidence for
-    /// proposing a crisis there. Only cells with posts in the newest minute are looked at,
-    /// so checking after every batch costs little.
+    /// proposing a crisis there. The server checks after every batch of posts, so only
+    /// cells with posts in the newest minute are looked at, and only their crisis-intent
+    /// tags get a baseline: a cell whose crisis tags cannot reach `min_posts` is dropped
+    /// after summing its window (`cargo bench -p entraide-trends --bench bursts`).
     pub fn crisis_bursts(
         &self,
         at: DateTime<Utc>,
@@ -682,16 +696,26 @@ impl Trends {
         let Some(cells) = self.cells_by_minute.get(&newest) else {
             return Vec::new();
         };
+        // A tag's intent is a lexicon lookup (and a keyword scan when it misses): once per
+        // tag per call, not once per cell and sketch that holds it.
+        let mut signals: Map<TagId, bool> = Map::default();
         let mut bursts: Vec<Burst> = cells
             .iter()
             .filter(|cell| cell.resolution() == RESOLUTION)
             .filter_map(|cell| {
                 let area = self.cells.get(cell)?;
-                let trends: Vec<Trend> = self
-                    .trending(&[area], at, window, usize::MAX)
-                    .into_iter()
-                    .filter(|t| t.intent.is_some_and(Intent::signals_crisis))
-                    .collect();
+                let mut counts = self.window_counts(&[area], at, window, |key| {
+                    *signals
+                        .entry(key)
+                        .or_insert_with(|| self.intent_of(key).is_some_and(Intent::signals_crisis))
+                });
+                counts.tags.retain(|_, c| c.0 >= self.cfg.min_count);
+                // Only tags rising count toward `posts`: all of them is its upper bound.
+                let most: u64 = counts.tags.values().map(|c| c.0).sum();
+                if most < min_posts {
+                    return None;
+                }
+                let trends = self.rising(&[area], counts, usize::MAX);
                 let posts: u64 = trends.iter().map(|t| t.count).sum();
                 (posts >= min_posts).then_some(Burst {
                     cell: *cell,
@@ -721,16 +745,31 @@ impl Trends {
         window: TimeDelta,
         limit: usize,
     ) -> Vec<Trend> {
+        let mut counts = self.window_counts(areas, at, window, |_| true);
+        counts.tags.retain(|_, c| c.0 >= self.cfg.min_count);
+        self.rising(areas, counts, limit)
+    }
+
+    /// The count of each tag that `wanted` accepts, over `areas` in the `window` ending at `at`.
+    fn window_counts(
+        &self,
+        areas: &[&Area],
+        at: DateTime<Utc>,
+        window: TimeDelta,
+        mut wanted: impl FnMut(TagId) -> bool,
+    ) -> Counts {
         let end = minute_of(at);
-        let w = window.num_minutes().max(1);
-        // key → (count, best spelling and the count it had in its sketch).
-        let mut current: HashMap<TagId, (u64, TagId, u64)> = HashMap::new();
+        let minutes = window.num_minutes().max(1);
+        let mut tags: Map<TagId, (u64, TagId, u64)> = Map::default();
         let mut error = 0;
         for area in areas {
-            for sketch in area.in_range(end - w, end).map(|id| self.sketches.get(id)) {
+            for sketch in area
+                .in_range(end - minutes, end)
+                .map(|id| self.sketches.get(id))
+            {
                 error += sketch.current_error_bound();
-                for e in sketch.entries() {
-                    let c = current.entry(e.key).or_insert((0, e.spelling, 0));
+                for e in sketch.entries().filter(|e| wanted(e.key)) {
+                    let c = tags.entry(e.key).or_insert((0, e.spelling, 0));
                     c.0 += e.count;
                     if e.count > c.2 {
                         (c.1, c.2) = (e.spelling, e.count);
@@ -738,14 +777,29 @@ impl Trends {
                 }
             }
         }
-        current.retain(|_, c| c.0 >= self.cfg.min_count);
+        Counts {
+            end,
+            minutes,
+            tags,
+            error,
+        }
+    }
+
+    /// The tags of `counts` that rise against their baseline in `areas`, best first.
+    fn rising(&self, areas: &[&Area], counts: Counts, limit: usize) -> Vec<Trend> {
+        let Counts {
+            end,
+            minutes: w,
+            tags: current,
+            error,
+        } = counts;
         // Baseline windows that fall before the oldest minute kept hold nothing yet, not zero
         // posts: average only over those the retention covers.
         let oldest_kept = self
             .newest_minute
             .map_or(end, |n| n - self.cfg.retention_minutes + 1);
         let covered = ((end - w + 1 - oldest_kept) / w).clamp(1, self.cfg.baseline_windows.max(1));
-        let mut prior: HashMap<TagId, u64> = HashMap::new();
+        let mut prior: Map<TagId, u64> = Map::default();
         for area in areas {
             for id in area.in_range(end - w - covered * w, end - w) {
                 let sketch = self.sketches.get(id);
@@ -768,7 +822,7 @@ impl Trends {
                     baseline,
                     score,
                     new: before * 10 <= count,
-                    intent: self.lexicon.intent_of_key(self.tags.text(key)),
+                    intent: self.intent_of(key),
                     error,
                 }
             })
@@ -782,6 +836,10 @@ impl Trends {
         });
         trends.truncate(limit);
         trends
+    }
+
+    fn intent_of(&self, key: TagId) -> Option<Intent> {
+        self.lexicon.intent_of_key(self.tags.text(key))
     }
 
     /// Posts per minute with `tag` (any spelling) near `centre`, for each minute from `from` to
@@ -1143,6 +1201,58 @@ mod tests {
             "{counts:?}"
         );
         assert_eq!(s[0].0, t(20, 58, 0));
+    }
+
+    /// The burst check skips the baseline of tags it does not need; it must find what reading
+    /// every tag's trend in every active cell finds.
+    #[test]
+    fn crisis_bursts_are_the_crisis_trends_of_each_active_cell() {
+        let window = TimeDelta::minutes(15);
+        let min_posts = 30;
+        let mut tr = Trends::new(Config::default());
+        let (mut checked, mut bursting) = (0, 0);
+        for (i, line) in crate::sim::Paris2015::new(7, 1.0).enumerate() {
+            tr.add_line(&line).unwrap();
+            if i % 5_000 != 4_999 {
+                continue;
+            }
+            let at = tr.newest().unwrap();
+            let mut expected: Vec<(CellIndex, u64, Vec<String>)> = tr.cells_by_minute
+                [&tr.newest_minute.unwrap()]
+                .iter()
+                .filter(|cell| cell.resolution() == RESOLUTION)
+                .filter_map(|cell| {
+                    let trends: Vec<Trend> = tr
+                        .trending(&[&tr.cells[cell]], at, window, usize::MAX)
+                        .into_iter()
+                        .filter(|t| t.intent.is_some_and(Intent::signals_crisis))
+                        .collect();
+                    let posts = trends.iter().map(|t| t.count).sum();
+                    checked += 1;
+                    (posts >= min_posts)
+                        .then(|| (*cell, posts, trends.into_iter().map(|t| t.tag).collect()))
+                })
+                .collect();
+            expected.sort_by_key(|b| (std::cmp::Reverse(b.1), b.0));
+            let mut found: Vec<(CellIndex, u64, Vec<String>)> = tr
+                .crisis_bursts(at, window, min_posts)
+                .into_iter()
+                .map(|b| {
+                    (
+                        b.cell,
+                        b.posts,
+                        b.trends.into_iter().map(|t| t.tag).collect(),
+                    )
+                })
+                .collect();
+            found.sort_by_key(|b| (std::cmp::Reverse(b.1), b.0));
+            assert_eq!(found, expected, "at {at}");
+            bursting += found.len();
+        }
+        assert!(
+            bursting > 0 && checked > 10 * bursting,
+            "{bursting} of {checked}"
+        );
     }
 
     #[test]

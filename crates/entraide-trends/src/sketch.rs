@@ -24,7 +24,7 @@ use std::hash::Hash;
 
 /// foldhash: fast on small keys, and seeded per map, so crafted tags cannot aim at collisions
 /// across instances; a sketch holds at most `k` keys anyway.
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Up to this capacity a key is found by scanning the keys held, which is faster than hashing
 /// for so few (a neighbourhood's minute, the most numerous sketches), and spares the map.
