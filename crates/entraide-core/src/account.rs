@@ -1,6 +1,6 @@
 //! Accounts: who someone is (handle, display name) and what they may do (role).
 
-use crate::error::{Invalid, text};
+use crate::error::{Invalid, Rule, text};
 use serde::{Deserialize, Serialize};
 
 crate::uuid_id!(
@@ -72,22 +72,19 @@ impl Handle {
         let handle = raw.trim().to_lowercase();
         let len = handle.chars().count();
         if !(3..=32).contains(&len) {
-            return Err(Invalid::new("handle", "must be 3 to 32 characters"));
+            return Err(Invalid::broke(
+                "handle",
+                Rule::HandleLength { min: 3, max: 32 },
+            ));
         }
         if !handle
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'))
         {
-            return Err(Invalid::new(
-                "handle",
-                "may contain only letters a-z, digits, '_', '.' and '-'",
-            ));
+            return Err(Invalid::broke("handle", Rule::HandleCharacters));
         }
         if RESERVED_HANDLES.contains(&handle.as_str()) {
-            return Err(Invalid::new(
-                "handle",
-                format!("{handle:?} is reserved; choose another"),
-            ));
+            return Err(Invalid::broke("handle", Rule::HandleReserved { handle }));
         }
         Ok(Self(handle))
     }
@@ -145,16 +142,13 @@ impl Password {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let len = raw.chars().count();
         if len < Self::MIN {
-            return Err(Invalid::new(
+            return Err(Invalid::broke(
                 "password",
-                format!("must be at least {} characters", Self::MIN),
+                Rule::TooShort { min: Self::MIN },
             ));
         }
         if len > Self::MAX {
-            return Err(Invalid::new(
-                "password",
-                format!("must be at most {} characters", Self::MAX),
-            ));
+            return Err(Invalid::broke("password", Rule::AtMost { max: Self::MAX }));
         }
         Ok(Self(raw.to_string()))
     }

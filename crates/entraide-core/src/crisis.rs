@@ -1,6 +1,6 @@
 //! Crises: what happened, where (the zone), and how far along it is (status).
 
-use crate::error::{Invalid, Invalids, text};
+use crate::error::{Invalid, Invalids, Rule, text};
 use crate::{AccountId, Timestamp};
 use entraide_geo::Zone;
 use serde::{Deserialize, Serialize};
@@ -106,19 +106,13 @@ impl CrisisKind {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let kind = raw.trim().to_lowercase();
         if kind.is_empty() || kind.chars().count() > 32 {
-            return Err(Invalid::new(
-                "kind",
-                "must be 1 to 32 characters, e.g. attack, flood, fire",
-            ));
+            return Err(Invalid::broke("kind", Rule::KindLength { max: 32 }));
         }
         if !kind
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
         {
-            return Err(Invalid::new(
-                "kind",
-                "must be a single word (letters, digits, '_' or '-')",
-            ));
+            return Err(Invalid::broke("kind", Rule::KindWord));
         }
         Ok(Self(kind))
     }
@@ -158,12 +152,14 @@ impl NewCrisis {
         let title = errors.check(text("title", title, 1, 120));
         let description = errors.check(text("description", description, 0, 4000));
         let kind = errors.check(CrisisKind::parse(kind));
-        let zone = errors.check(Zone::from_json(area).map_err(|e| Invalid::new("area", e.0)));
+        let zone = errors.check(
+            Zone::from_json(area).map_err(|e| Invalid::broke("area", Rule::Area { detail: e.0 })),
+        );
         let starts_at = starts_at.unwrap_or(now);
         if let Some(expires) = expires_at
             && expires <= starts_at
         {
-            errors.push(Invalid::new("expires_at", "must be after starts_at"));
+            errors.push(Invalid::broke("expires_at", Rule::EndsBeforeStart));
         }
         errors.into_result()?;
         Ok(Self {

@@ -12,7 +12,7 @@ pub mod shelter;
 
 pub use account::{AccountId, DisplayName, Handle, Password, Role};
 pub use crisis::{Crisis, CrisisId, CrisisKind, CrisisStatus, CrisisTransition, NewCrisis};
-pub use error::{Invalid, Invalids};
+pub use error::{Invalid, Invalids, Rule};
 pub use event::{Event, Recipients};
 pub use missing::{
     LastSeen, MissingId, MissingNoteId, NoteAuthor, NoteDetails, NoteOrigin, NoteStatus,

@@ -2,7 +2,7 @@
 //! who may say what about a person. The fields are PFIF 1.4's, so a record goes to and
 //! comes from other registries without losing anything.
 
-use crate::error::{Invalid, Invalids, text};
+use crate::error::{Invalid, Invalids, Rule, text};
 use crate::{AccountId, Timestamp};
 use entraide_geo::Point;
 use serde::{Deserialize, Serialize};
@@ -96,10 +96,7 @@ impl NoteOrigin {
     pub fn may_say(self, status: NoteStatus) -> Result<(), Invalid> {
         match (self, status) {
             (NoteOrigin::Person | NoteOrigin::SafetyCheck, NoteStatus::BelievedDead) => {
-                Err(Invalid::new(
-                    "status",
-                    "only responders and verified sources may report a person believed dead",
-                ))
+                Err(Invalid::broke("status", Rule::DeathNotVerified))
             }
             _ => Ok(()),
         }
@@ -217,10 +214,7 @@ fn url(errors: &mut Invalids, field: &str, value: Option<String>) -> Option<Stri
     match host {
         Some(host) if !host.is_empty() && well_formed => Some(value),
         _ => {
-            errors.push(Invalid::new(
-                field,
-                "must be an http:// or https:// URL with a host and no spaces",
-            ));
+            errors.push(Invalid::broke(field, Rule::Url));
             None
         }
     }
@@ -262,46 +256,37 @@ impl PersonDetails {
         if let Some(sex) = &sex
             && !matches!(sex.as_str(), "female" | "male" | "other")
         {
-            errors.push(Invalid::new("sex", "must be female, male or other"));
+            errors.push(Invalid::broke("sex", Rule::Sex));
         }
         let date_of_birth = optional(&mut errors, "date_of_birth", self.date_of_birth, 10);
         if let Some(dob) = &date_of_birth
             && !matches_shape(dob, &["9999", "9999-99", "9999-99-99"])
         {
-            errors.push(Invalid::new(
-                "date_of_birth",
-                "must be YYYY, YYYY-MM or YYYY-MM-DD",
-            ));
+            errors.push(Invalid::broke("date_of_birth", Rule::DateOfBirth));
         }
         let age = optional(&mut errors, "age", self.age, 7);
         if let Some(age) = &age
             && !is_age(age)
         {
-            errors.push(Invalid::new(
-                "age",
-                "must be a number of years or a range (30-35)",
-            ));
+            errors.push(Invalid::broke("age", Rule::Age));
         }
         let home_country =
             optional(&mut errors, "home_country", self.home_country, 2).map(|c| c.to_uppercase());
         if let Some(country) = &home_country
             && !(country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()))
         {
-            errors.push(Invalid::new(
-                "home_country",
-                "must be a two-letter ISO 3166-1 code (FR)",
-            ));
+            errors.push(Invalid::broke("home_country", Rule::CountryCode));
         }
         if self.alternate_names.len() > LIST_MAX {
-            errors.push(Invalid::new(
+            errors.push(Invalid::broke(
                 "alternate_names",
-                format!("at most {LIST_MAX} names"),
+                Rule::TooManyNames { max: LIST_MAX },
             ));
         }
         if self.profile_urls.len() > LIST_MAX {
-            errors.push(Invalid::new(
+            errors.push(Invalid::broke(
                 "profile_urls",
-                format!("at most {LIST_MAX} URLs"),
+                Rule::TooManyUrls { max: LIST_MAX },
             ));
         }
         let alternate_names = self
@@ -415,7 +400,7 @@ impl NoteDetails {
             ),
         };
         if details.status.is_none() && details.text.is_none() {
-            errors.push(Invalid::new("text", "a note needs a text or a status"));
+            errors.push(Invalid::broke("text", Rule::EmptyNote));
         }
         errors.into_result().map(|()| details)
     }

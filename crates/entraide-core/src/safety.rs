@@ -1,7 +1,7 @@
 //! Safety Check: who is asked, what they answer, and how a contact's mark on their behalf
 //! becomes theirs (or not).
 
-use crate::error::{Invalid, text};
+use crate::error::{Invalid, Rule, text};
 use crate::{AccountId, Crisis, Timestamp};
 use entraide_geo::{Point, Zone};
 use serde::{Deserialize, Serialize};
@@ -133,12 +133,10 @@ pub struct Location {
 
 impl Location {
     pub fn parse(lat: f64, lon: f64, accuracy_m: f64, at: Timestamp) -> Result<Self, Invalid> {
-        let point = Point::new(lon, lat).map_err(|e| Invalid::new("lat/lon", e.0))?;
+        let point = Point::new(lon, lat)
+            .map_err(|e| Invalid::broke("lat/lon", Rule::Coordinates { detail: e.0 }))?;
         if !accuracy_m.is_finite() || accuracy_m < 0.0 {
-            return Err(Invalid::new(
-                "accuracy_m",
-                "must be a number of metres, 0 or more",
-            ));
+            return Err(Invalid::broke("accuracy_m", Rule::Accuracy));
         }
         Ok(Self {
             point,

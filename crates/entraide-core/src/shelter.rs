@@ -6,7 +6,7 @@
 //! decides who may do what.
 
 use crate::error::text;
-use crate::{AccountId, CrisisId, Invalid, Invalids, Timestamp, uuid_id};
+use crate::{AccountId, CrisisId, Invalid, Invalids, Rule, Timestamp, uuid_id};
 use entraide_geo::Point;
 use serde::{Deserialize, Serialize};
 
@@ -55,18 +55,18 @@ impl Features {
             *lang = lang.trim().to_ascii_lowercase();
             let ok = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
             if !ok {
-                return Err(Invalid::new(
+                return Err(Invalid::broke(
                     "features.languages",
-                    format!("{lang:?} is not a language code like \"fr\" or \"en\""),
+                    Rule::LanguageCode { code: lang.clone() },
                 ));
             }
         }
         self.languages.sort();
         self.languages.dedup();
         if self.languages.len() > LANGUAGES_MAX {
-            return Err(Invalid::new(
+            return Err(Invalid::broke(
                 "features.languages",
-                format!("at most {LANGUAGES_MAX} languages"),
+                Rule::TooManyLanguages { max: LANGUAGES_MAX },
             ));
         }
         Ok(self)
@@ -303,20 +303,17 @@ pub fn check_capacity(capacity: i64) -> Result<u32, Invalid> {
     u32::try_from(capacity)
         .ok()
         .filter(|c| (1..=CAPACITY_MAX).contains(c))
-        .ok_or_else(|| {
-            Invalid::new(
-                "capacity",
-                format!("must be a number of places from 1 to {CAPACITY_MAX}"),
-            )
-        })
+        .ok_or_else(|| Invalid::broke("capacity", Rule::Capacity { max: CAPACITY_MAX }))
 }
 
 pub fn check_until(until: Option<Timestamp>, now: Timestamp) -> Result<Option<Timestamp>, Invalid> {
     match until {
-        Some(u) if u <= now => Err(Invalid::new("until", "must be in the future")),
-        Some(u) if u > now + UNTIL_MAX => Err(Invalid::new(
+        Some(u) if u <= now => Err(Invalid::broke("until", Rule::Future)),
+        Some(u) if u > now + UNTIL_MAX => Err(Invalid::broke(
             "until",
-            format!("must be within {} days", UNTIL_MAX.num_days()),
+            Rule::WithinDays {
+                days: UNTIL_MAX.num_days(),
+            },
         )),
         other => Ok(other),
     }
@@ -326,8 +323,10 @@ impl NewOffer {
     /// Checks every field, reporting all that are wrong at once.
     pub fn parse(form: OfferForm, now: Timestamp) -> Result<Self, Invalids> {
         let mut errors = Invalids::default();
-        let point =
-            errors.check(Point::new(form.lon, form.lat).map_err(|e| Invalid::new("lat/lon", e.0)));
+        let point = errors.check(
+            Point::new(form.lon, form.lat)
+                .map_err(|e| Invalid::broke("lat/lon", Rule::Coordinates { detail: e.0 })),
+        );
         let address = errors.check(text("address", &form.address, 3, ADDRESS_MAX));
         let contact = errors.check(optional_text(
             "contact",
@@ -533,12 +532,7 @@ pub fn check_party(party: i64) -> Result<u32, Invalid> {
     u32::try_from(party)
         .ok()
         .filter(|p| (1..=PARTY_MAX).contains(p))
-        .ok_or_else(|| {
-            Invalid::new(
-                "party",
-                format!("must be a number of people from 1 to {PARTY_MAX}"),
-            )
-        })
+        .ok_or_else(|| Invalid::broke("party", Rule::Party { max: PARTY_MAX }))
 }
 
 /// A person's ask, validated.

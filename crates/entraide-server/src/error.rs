@@ -8,7 +8,7 @@ use entraide_core::{Invalid, Invalids};
 use entraide_store::StoreError;
 use serde_json::json;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
     Invalid(Invalids),

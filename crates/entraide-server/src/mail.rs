@@ -14,7 +14,7 @@
 use crate::config::ServerConfig;
 use crate::metrics::MailOutcome;
 use crate::pages::i18n::Lang;
-use entraide_core::{AccountId, Invalid, MissingId, MissingNoteId};
+use entraide_core::{AccountId, Invalid, MissingId, MissingNoteId, Rule};
 use entraide_store::{DynStore, MissingNote, MissingRecord};
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
@@ -36,20 +36,12 @@ const EXCERPT_CHARS: usize = 500;
 pub fn parse_address(raw: &str) -> Result<String, Invalid> {
     let address = raw.trim();
     if address.chars().count() > ADDRESS_MAX {
-        return Err(Invalid::new(
-            "email",
-            format!("must be at most {ADDRESS_MAX} characters"),
-        ));
+        return Err(Invalid::broke("email", Rule::AtMost { max: ADDRESS_MAX }));
     }
     address
         .parse::<Address>()
         .map(|parsed| parsed.to_string())
-        .map_err(|_| {
-            Invalid::new(
-                "email",
-                "is not an email address (expected name@example.org)",
-            )
-        })
+        .map_err(|_| Invalid::broke("email", Rule::Email))
 }
 
 /// The SMTP settings, checked: `Ok(None)` when no SMTP server is configured. `serve` calls

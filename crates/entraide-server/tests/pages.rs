@@ -482,6 +482,110 @@ async fn bad_input_is_shown_beside_its_field() {
     assert!(page.body.contains("wrong handle or password"));
 }
 
+/// The words below a field, or `None` if the field has no error.
+fn field_error<'a>(html: &'a str, field: &str) -> Option<&'a str> {
+    let start = format!("<p class=\"err\" id=\"{field}-err\">");
+    let at = html.find(&start)? + start.len();
+    html[at..].split("</p>").next()
+}
+
+#[tokio::test]
+async fn what_is_wrong_is_said_in_the_readers_language() {
+    let server = common::spawn().await;
+    let bad_sign_up = [
+        ("handle", "a!"),
+        ("display_name", " "),
+        ("password", "short"),
+    ];
+    let mut french = Browser::new(&server);
+    french.accept_language = Some("fr-FR,fr;q=0.9");
+    let page = french.post("/signup", &bad_sign_up).await;
+    assert_eq!(page.status, 422);
+    assert_eq!(
+        [
+            field_error(&page.body, "handle"),
+            field_error(&page.body, "display_name"),
+            field_error(&page.body, "password"),
+        ],
+        [
+            Some("doit compter de 3 à 32 caractères"),
+            Some("est obligatoire"),
+            Some("doit compter au moins 8 caractères"),
+        ],
+        "{}",
+        page.body
+    );
+    let mut english = Browser::new(&server);
+    let page = english.post("/signup", &bad_sign_up).await;
+    assert_eq!(
+        field_error(&page.body, "handle"),
+        Some("must be 3 to 32 characters")
+    );
+
+    Browser::sign_up(&server, "alice").await;
+    let taken = [
+        ("handle", "alice"),
+        ("display_name", "Alice"),
+        ("password", "correct horse battery"),
+    ];
+    let page = french.post("/signup", &taken).await;
+    assert_eq!(page.status, 409);
+    assert!(
+        field_error(&page.body, "handle").is_some_and(|e| e.contains("déjà pris")),
+        "{}",
+        page.body
+    );
+    let page = french
+        .post(
+            "/login",
+            &[("handle", "alice"), ("password", "wrong password")],
+        )
+        .await;
+    assert_eq!(page.status, 401);
+    assert!(
+        page.body.contains("identifiant ou mot de passe incorrect"),
+        "{}",
+        page.body
+    );
+
+    let mut bob = Browser::sign_up(&server, "bob").await;
+    bob.accept_language = Some("fr");
+    let page = bob.submit("/contacts", &[("handle", "nobody-here")]).await;
+    assert_eq!(page.status, 404);
+    assert!(
+        field_error(&page.body, "handle").is_some_and(|e| e.contains("cet identifiant")),
+        "{}",
+        page.body
+    );
+    let page = bob.get("/no-such-page").await;
+    assert_eq!(page.status, 404);
+    assert!(
+        page.body.contains("cette page"),
+        "the error page too: {}",
+        page.body
+    );
+
+    // The API keeps its English, and names the rule and its values for clients that word
+    // it themselves.
+    let reply = Client::anonymous(&server)
+        .post(
+            "/api/v1/accounts",
+            json!({"handle": "a!", "password": "correct horse battery", "display_name": "A"}),
+        )
+        .await;
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.body["error"]["fields"][0],
+        json!({
+            "field": "handle",
+            "message": "must be 3 to 32 characters",
+            "rule": "handle_length",
+            "min": 3,
+            "max": 32
+        })
+    );
+}
+
 #[tokio::test]
 async fn the_language_follows_the_cookie_then_accept_language() {
     let server = common::spawn().await;

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use entraide_core::{Location, Role};
+use entraide_core::{Location, Role, Rule};
 use entraide_geo::Zone;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -122,7 +122,10 @@ pub async fn set_home(
 ) -> AppResult<StatusCode> {
     let home = body
         .area
-        .map(|area| Zone::from_json(&area).map_err(|e| entraide_core::Invalid::new("area", e.0)))
+        .map(|area| {
+            Zone::from_json(&area)
+                .map_err(|e| entraide_core::Invalid::broke("area", Rule::Area { detail: e.0 }))
+        })
         .transpose()?;
     state.set_home(&caller.account, home).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -6,7 +6,7 @@ use crate::state::AppState;
 use entraide_bus::Invalidation;
 use entraide_core::{
     AccountId, Event, LastSeen, MissingId, MissingNoteId, NoteAuthor, NoteDetails, NoteOrigin,
-    NoteStatus, PersonDetails, ReporterContact, Timestamp,
+    NoteStatus, PersonDetails, ReporterContact, Rule, Timestamp,
 };
 use entraide_names::Hit;
 use entraide_store::{Account, MissingNote, MissingRecord, NoteVisibility, StoreError};
@@ -114,12 +114,11 @@ impl AppState {
             None => latest_expiry,
             Some(t) if t > now && t <= latest_expiry => t,
             Some(_) => {
-                return Err(entraide_core::Invalid::new(
+                return Err(entraide_core::Invalid::broke(
                     "expiry_date",
-                    format!(
-                        "must be in the future and at most {} days away",
-                        self.config.missing_expiry_days
-                    ),
+                    Rule::FutureWithinDays {
+                        days: self.config.missing_expiry_days,
+                    },
                 )
                 .into());
             }
@@ -444,11 +443,7 @@ impl AppState {
             ));
         }
         let (Some(point), Some(at)) = (record.last_seen.point, record.last_seen.at) else {
-            return Err(entraide_core::Invalid::new(
-                "last_seen",
-                "a call for witnesses needs where (coordinates) and when the person was last seen",
-            )
-            .into());
+            return Err(entraide_core::Invalid::broke("last_seen", Rule::CallNeedsLastSeen).into());
         };
         let area = entraide_geo::Zone::Circle {
             center: point,

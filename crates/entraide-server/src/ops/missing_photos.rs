@@ -5,7 +5,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use entraide_core::{Invalid, Invalids, MissingId, MissingNoteId};
+use entraide_core::{Invalid, Invalids, MissingId, MissingNoteId, Rule};
 use entraide_store::{Account, MissingPhoto};
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use std::collections::HashMap;
@@ -25,13 +25,15 @@ pub const PHOTO_CONTENT_TYPE: &str = "image/jpeg";
 const DECODE_MAX_SIDE: u32 = 12_000;
 const JPEG_QUALITY: u8 = 85;
 
-fn refused(message: &str) -> AppError {
-    AppError::Invalid(Invalids(vec![Invalid::new("photo", message)]))
+fn refused(rule: Rule) -> AppError {
+    AppError::Invalid(Invalids(vec![Invalid::broke("photo", rule)]))
 }
 
 /// The refusal of an upload over [`PHOTO_MAX_BYTES`], wherever it is noticed.
 pub fn too_large() -> AppError {
-    refused("the photo is larger than 5 MB")
+    refused(Rule::PhotoTooLarge {
+        megabytes: PHOTO_MAX_BYTES / (1024 * 1024),
+    })
 }
 
 /// The two sizes of a photo, JPEG-encoded.
@@ -47,10 +49,10 @@ pub fn resize_photo(upload: &[u8]) -> AppResult<Resized> {
     }
     let mut reader = ImageReader::new(Cursor::new(upload))
         .with_guessed_format()
-        .map_err(|_| refused("not an image"))?;
+        .map_err(|_| refused(Rule::NotAnImage))?;
     match reader.format() {
         Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
-        _ => return Err(refused("not a JPEG, PNG or WebP image")),
+        _ => return Err(refused(Rule::PhotoFormat)),
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(DECODE_MAX_SIDE);
@@ -58,7 +60,7 @@ pub fn resize_photo(upload: &[u8]) -> AppResult<Resized> {
     reader.limits(limits);
     let image = reader
         .decode()
-        .map_err(|_| refused("the image could not be read (damaged, or too large)"))?;
+        .map_err(|_| refused(Rule::PhotoUnreadable))?;
     Ok(Resized {
         display: jpeg(&fit(&image, DISPLAY_MAX_SIDE))?,
         thumbnail: jpeg(&fit(&image, THUMBNAIL_MAX_SIDE))?,

@@ -80,8 +80,11 @@ pub async fn sign_up(
     };
     if let Err(e) = created {
         let errors = match e {
-            e @ AppError::Conflict(_) => FormErrors::on_field("handle", e),
-            e => FormErrors::from_app(e)?,
+            // The one conflict of a sign-up: another account has the handle.
+            e @ AppError::Conflict(_) => {
+                FormErrors::on_field("handle", ctx.t("error.handle_taken"), e)
+            }
+            e => FormErrors::from_app(ctx.lang, e)?,
         };
         return Ok(sign_up_form(&ctx, &form, &errors));
     }
@@ -147,7 +150,7 @@ pub async fn log_in(
             "flash.logged_in",
         )),
         Err(e) => {
-            let errors = FormErrors::from_app(e)?;
+            let errors = FormErrors::from_app(ctx.lang, e)?;
             Ok(log_in_form(
                 &ctx,
                 &LogInForm {

@@ -135,7 +135,7 @@ pub async fn request(
                 &state,
                 &ctx,
                 &form.handle,
-                &FormErrors::from_app(e)?.about("handle"),
+                &FormErrors::from_app(ctx.lang, e)?.about("handle"),
             )
             .await
         }

@@ -327,7 +327,14 @@ pub async fn answer(
                 step_two: form.status != "not_in_area",
                 message: &form.message,
             };
-            render(&state, &ctx, &crisis, &draft, &FormErrors::from_app(e)?).await
+            render(
+                &state,
+                &ctx,
+                &crisis,
+                &draft,
+                &FormErrors::from_app(ctx.lang, e)?,
+            )
+            .await
         }
     }
 }
@@ -409,7 +416,9 @@ mod tests {
 
     #[test]
     fn conflicts_stay_conflicts() {
-        let errors = FormErrors::from_app(AppError::Conflict("closed".into())).unwrap();
+        let errors =
+            FormErrors::from_app(super::super::Lang::En, AppError::Conflict("closed".into()))
+                .unwrap();
         assert_eq!(errors.status_or_ok(), StatusCode::CONFLICT);
     }
 }

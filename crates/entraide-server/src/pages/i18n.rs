@@ -1,8 +1,10 @@
 //! The pages' words in French and English. Each language is a TOML table embedded in the
 //! binary and parsed once; a key missing from one table fails the tests, not a page.
 
+use crate::error::AppError;
 use axum::http::header;
 use axum::http::request::Parts;
+use entraide_core::Invalid;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -93,6 +95,48 @@ impl Lang {
         text
     }
 
+    /// What is wrong with a field, in this language: the words of the rule it breaks, or the
+    /// English of a refusal that has none (the API's own parameters, which no form sends).
+    pub fn invalid(self, e: &Invalid) -> String {
+        let Some(rule) = &e.rule else {
+            return e.message.clone();
+        };
+        let (name, values) = rule.parts();
+        let values: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        self.tf(&format!("invalid.{name}"), &values)
+    }
+
+    /// Why an operation failed, in this language where the tables have the words, else in
+    /// the API's English.
+    pub fn error(self, e: &AppError) -> String {
+        match e {
+            AppError::WrongCredentials => self.t("error.wrong_credentials").to_owned(),
+            AppError::RateLimited => self.t("error.rate_limited_detail").to_owned(),
+            AppError::NotFound(what) => {
+                // "account @alice": the form beside it shows whose.
+                let what = what
+                    .split_once(" @")
+                    .map_or(what.as_str(), |(what, _)| what);
+                let key = format!("not_found.{}", what.replace([' ', '-'], "_"));
+                if self.knows(&key) {
+                    self.t(&key).to_owned()
+                } else {
+                    e.to_string()
+                }
+            }
+            AppError::Invalid(invalids) => invalids
+                .0
+                .iter()
+                .map(|i| format!("{}: {}", i.field, self.invalid(i)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            e => e.to_string(),
+        }
+    }
+
     /// Whether `key` names words in the tables: flash keys arrive in a cookie, and only
     /// known ones are shown.
     pub fn knows(self, key: &str) -> bool {
@@ -151,6 +195,39 @@ mod tests {
             only_en.is_empty() && only_fr.is_empty(),
             "only in en.toml: {only_en:?}; only in fr.toml: {only_fr:?}"
         );
+    }
+
+    /// A refusal a page can show has words in both languages, and they say every value
+    /// the rule carries (a limit left out would leave the reader guessing).
+    #[test]
+    fn every_rule_has_words_that_say_its_values() {
+        for rule in entraide_core::Rule::one_of_each() {
+            let (name, values) = rule.parts();
+            let invalid = Invalid::broke("field", rule.clone());
+            for lang in [Lang::En, Lang::Fr] {
+                assert!(lang.knows(&format!("invalid.{name}")), "{lang:?} {name}");
+                let words = lang.invalid(&invalid);
+                assert!(!words.contains('{'), "{lang:?} {name}: {words}");
+                for (value_name, value) in &values {
+                    assert!(
+                        words.contains(value.as_str()),
+                        "{lang:?} {name} leaves out {value_name}: {words}"
+                    );
+                }
+            }
+        }
+        // A refusal without a rule keeps its English.
+        let plain = Invalid::new("limit", "must be from 1 to 100");
+        assert_eq!(Lang::Fr.invalid(&plain), "must be from 1 to 100");
+    }
+
+    #[test]
+    fn what_was_not_found_is_said_in_the_language_when_known() {
+        let account = AppError::not_found("account @alice");
+        assert_eq!(Lang::Fr.error(&account), "personne n'a cet identifiant");
+        assert_eq!(Lang::En.error(&account), "nobody has this handle");
+        let unknown = AppError::not_found("idempotency key");
+        assert_eq!(Lang::Fr.error(&unknown), "idempotency key not found");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::{Ctx, FormErrors, PageError, PageForm, done, number};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
-use entraide_core::{Event, Location};
+use entraide_core::{Event, Invalid, Location, Rule};
 use entraide_geo::{Zone, zone_svg};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
@@ -203,7 +203,7 @@ pub async fn report_location(
                 &state,
                 &ctx,
                 Typed::Location(&form),
-                &FormErrors::from_app(e)?,
+                &FormErrors::from_app(ctx.lang, e)?,
             )
             .await
         }
@@ -226,11 +226,19 @@ pub async fn set_home(
     // The same validation as a zone sent to the API: one rule for what an area is.
     let result = match Zone::from_json(&json!({"center": [lon, lat], "radius_m": radius})) {
         Ok(zone) => state.set_home(&caller.account, Some(zone)).await,
-        Err(e) => Err(entraide_core::Invalid::new("area", e.0).into()),
+        Err(e) => Err(Invalid::broke("area", Rule::Area { detail: e.0 }).into()),
     };
     match result {
         Ok(()) => Ok(done("/me", "flash.home_saved")),
-        Err(e) => render(&state, &ctx, Typed::Home(&form), &FormErrors::from_app(e)?).await,
+        Err(e) => {
+            render(
+                &state,
+                &ctx,
+                Typed::Home(&form),
+                &FormErrors::from_app(ctx.lang, e)?,
+            )
+            .await
+        }
     }
 }
 
@@ -244,7 +252,15 @@ pub async fn set_email(
     match state.set_my_email(&caller.account, Some(&form.email)).await {
         Ok(Some(_)) => Ok(done("/me", "flash.email_saved")),
         Ok(None) => Ok(done("/me", "flash.email_cleared")),
-        Err(e) => render(&state, &ctx, Typed::Email(&form), &FormErrors::from_app(e)?).await,
+        Err(e) => {
+            render(
+                &state,
+                &ctx,
+                Typed::Email(&form),
+                &FormErrors::from_app(ctx.lang, e)?,
+            )
+            .await
+        }
     }
 }
 

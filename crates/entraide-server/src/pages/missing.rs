@@ -225,7 +225,7 @@ pub async fn add_note(
         None => None,
         Some(Ok(status)) => Some(status),
         Some(Err(invalid)) => {
-            let errors = FormErrors::from_app(invalid.into())?;
+            let errors = FormErrors::from_app(ctx.lang, invalid.into())?;
             return render_record(&state, &ctx, id, &errors).await;
         }
     };
@@ -243,7 +243,7 @@ pub async fn add_note(
         .await
     {
         Ok(_) => Ok(done(&format!("/missing/{id}"), "flash.note_added")),
-        Err(e) => render_record(&state, &ctx, id, &FormErrors::from_app(e)?).await,
+        Err(e) => render_record(&state, &ctx, id, &FormErrors::from_app(ctx.lang, e)?).await,
     }
 }
 
@@ -345,7 +345,7 @@ pub async fn report(
     };
     match state.report_missing(&caller.account, id, new).await {
         Ok(id) => Ok(see_other(&format!("/missing/{id}"))),
-        Err(e) => render_report(&ctx, &form, &FormErrors::from_app(e)?),
+        Err(e) => render_report(&ctx, &form, &FormErrors::from_app(ctx.lang, e)?),
     }
 }
 
@@ -399,7 +399,7 @@ pub async fn upload_photo(
     };
     match result {
         Ok(_) => Ok(done(&format!("/missing/{id}"), "flash.photo_added")),
-        Err(e) => render_record(&state, &ctx, id, &FormErrors::from_app(e)?).await,
+        Err(e) => render_record(&state, &ctx, id, &FormErrors::from_app(ctx.lang, e)?).await,
     }
 }
 

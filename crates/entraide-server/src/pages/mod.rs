@@ -268,10 +268,7 @@ impl From<AppError> for PageError {
 /// An error on its way to becoming a page. The words are chosen by [`finish`], which knows
 /// the request's language even when the failure happened before a handler ran.
 #[derive(Clone, Debug)]
-struct Failure {
-    status: StatusCode,
-    message: String,
-}
+struct Failure(AppError);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
@@ -282,10 +279,7 @@ impl IntoResponse for PageError {
                     tracing::error!(%detail, "page failed");
                 }
                 let mut response = e.status().into_response();
-                response.extensions_mut().insert(Failure {
-                    status: e.status(),
-                    message: e.to_string(),
-                });
+                response.extensions_mut().insert(Failure(e));
                 response
             }
         }
@@ -308,8 +302,8 @@ async fn finish(request: Request, next: Next) -> Response {
     let lang = Lang::of_request(&parts);
     let had_flash = cookie(&parts, FLASH_COOKIE).is_some();
     let mut response = next.run(Request::from_parts(parts, body)).await;
-    if let Some(failure) = response.extensions_mut().remove::<Failure>() {
-        let mut page = layout::error_page(lang, failure.status, &failure.message);
+    if let Some(Failure(e)) = response.extensions_mut().remove::<Failure>() {
+        let mut page = layout::error_page(lang, e.status(), &lang.error(&e));
         // Keep what the handler set besides the body (cookies, for one).
         for (name, value) in response.headers() {
             if name == header::SET_COOKIE {
@@ -384,11 +378,18 @@ pub(crate) struct FormErrors {
 impl FormErrors {
     /// Errors the person can fix by changing the form are shown on it; failures of ours
     /// (or of permission) become an error page.
-    pub fn from_app(e: AppError) -> Result<Self, PageError> {
+    pub fn from_app(lang: Lang, e: AppError) -> Result<Self, PageError> {
         let status = Some(e.status());
         match e {
             AppError::Invalid(invalids) => Ok(FormErrors {
-                fields: invalids.0,
+                fields: invalids
+                    .0
+                    .into_iter()
+                    .map(|e| Invalid {
+                        message: lang.invalid(&e),
+                        ..e
+                    })
+                    .collect(),
                 general: Vec::new(),
                 status,
             }),
@@ -398,17 +399,17 @@ impl FormErrors {
             | AppError::Conflict(_)
             | AppError::BadRequest(_)) => Ok(FormErrors {
                 fields: Vec::new(),
-                general: vec![e.to_string()],
+                general: vec![lang.error(&e)],
                 status,
             }),
             e => Err(e.into()),
         }
     }
 
-    /// An error of the operation that one field explains best ("this handle is taken").
-    pub fn on_field(field: &str, e: AppError) -> Self {
+    /// An error of the operation that one field explains best, in the words given.
+    pub fn on_field(field: &str, message: &str, e: AppError) -> Self {
         FormErrors {
-            fields: vec![Invalid::new(field, e.to_string())],
+            fields: vec![Invalid::new(field, message)],
             general: Vec::new(),
             status: Some(e.status()),
         }

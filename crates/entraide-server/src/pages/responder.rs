@@ -208,7 +208,7 @@ pub async fn create(
             return Ok(new_form(
                 &ctx,
                 &form,
-                &FormErrors::from_app(invalids.into())?,
+                &FormErrors::from_app(ctx.lang, invalids.into())?,
             ));
         }
     };
