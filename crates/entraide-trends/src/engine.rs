@@ -704,12 +704,11 @@ impl Trends {
             .filter(|cell| cell.resolution() == RESOLUTION)
             .filter_map(|cell| {
                 let area = self.cells.get(cell)?;
-                let mut counts = self.window_counts(&[area], at, window, |key| {
+                let counts = self.window_counts(&[area], at, window, |key| {
                     *signals
                         .entry(key)
                         .or_insert_with(|| self.intent_of(key).is_some_and(Intent::signals_crisis))
                 });
-                counts.tags.retain(|_, c| c.0 >= self.cfg.min_count);
                 // Only tags rising count toward `posts`: all of them is its upper bound.
                 let most: u64 = counts.tags.values().map(|c| c.0).sum();
                 if most < min_posts {
@@ -745,12 +744,12 @@ impl Trends {
         window: TimeDelta,
         limit: usize,
     ) -> Vec<Trend> {
-        let mut counts = self.window_counts(areas, at, window, |_| true);
-        counts.tags.retain(|_, c| c.0 >= self.cfg.min_count);
+        let counts = self.window_counts(areas, at, window, |_| true);
         self.rising(areas, counts, limit)
     }
 
-    /// The count of each tag that `wanted` accepts, over `areas` in the `window` ending at `at`.
+    /// The count of each tag that `wanted` accepts, over `areas` in the `window` ending at
+    /// `at`, leaving out those too rare to trend (`Config::min_count`).
     fn window_counts(
         &self,
         areas: &[&Area],
@@ -777,6 +776,7 @@ impl Trends {
                 }
             }
         }
+        tags.retain(|_, c| c.0 >= self.cfg.min_count);
         Counts {
             end,
             minutes,

@@ -226,6 +226,14 @@ mod tests {
         let account = AppError::not_found("account @alice");
         assert_eq!(Lang::Fr.error(&account), "personne n'a cet identifiant");
         assert_eq!(Lang::En.error(&account), "nobody has this handle");
+        assert_eq!(
+            Lang::Fr.error(&AppError::WrongCredentials),
+            "identifiant ou mot de passe incorrect"
+        );
+        assert_eq!(
+            Lang::Fr.error(&AppError::RateLimited),
+            "trop de tentatives : attendez un instant et réessayez"
+        );
         let unknown = AppError::not_found("idempotency key");
         assert_eq!(Lang::Fr.error(&unknown), "idempotency key not found");
     }
