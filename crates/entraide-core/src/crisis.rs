@@ -1,7 +1,7 @@
 //! Crises: what happened, where (the zone), and how far along it is (status).
 
 use crate::error::{Invalid, Invalids, Rule, text};
-use crate::{AccountId, Timestamp};
+use crate::{AccountId, Refusal, Timestamp};
 use entraide_geo::Zone;
 use serde::{Deserialize, Serialize};
 
@@ -62,17 +62,13 @@ pub enum CrisisTransition {
 impl CrisisTransition {
     /// The status a transition leads to from `from`, or why it can't be taken.
     /// A closed crisis can still be retracted: a false alarm may be found out afterwards.
-    pub fn apply(self, from: CrisisStatus) -> Result<CrisisStatus, String> {
+    pub fn apply(self, from: CrisisStatus) -> Result<CrisisStatus, Refusal> {
         use CrisisStatus::*;
         match (self, from) {
             (CrisisTransition::Activate, Proposed) => Ok(Active),
             (CrisisTransition::Close, Active) => Ok(Closed),
             (CrisisTransition::Retract, Proposed | Active | Closed) => Ok(Retracted),
-            (t, s) => Err(format!(
-                "cannot {} a crisis that is {}",
-                t.verb(),
-                s.as_str()
-            )),
+            (_, crisis_status) => Err(Refusal::CrisisIs { crisis_status }),
         }
     }
 
@@ -242,7 +238,12 @@ mod tests {
         assert_eq!(Retract.apply(Closed), Ok(Retracted));
         assert!(Activate.apply(Active).is_err());
         assert!(Close.apply(Proposed).is_err());
-        assert!(Activate.apply(Retracted).unwrap_err().contains("retracted"));
+        assert_eq!(
+            Activate.apply(Retracted),
+            Err(Refusal::CrisisIs {
+                crisis_status: Retracted
+            })
+        );
     }
 
     #[test]

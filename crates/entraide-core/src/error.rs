@@ -116,29 +116,17 @@ pub enum Rule {
     PhotoFormat,
     #[error("the image could not be read (damaged, or too large)")]
     PhotoUnreadable,
+    #[error("one can only mark someone else safe, not another status")]
+    OnlySafe,
+    #[error("is your own handle: a contact is someone else")]
+    OwnHandle,
 }
 
 impl Rule {
     /// The rule's name (as the API spells it) and each value it carries, as text: the
     /// translation tables key the words by the name, and `{value}` in them stands for a value.
     pub fn parts(&self) -> (String, Vec<(String, String)>) {
-        let serde_json::Value::Object(mut fields) =
-            serde_json::to_value(self).expect("a rule serializes")
-        else {
-            unreachable!("a rule serializes as an object, its name under \"rule\"")
-        };
-        let name = match fields.remove("rule") {
-            Some(serde_json::Value::String(name)) => name,
-            _ => unreachable!("serde tags every rule with its name"),
-        };
-        let values = fields
-            .into_iter()
-            .map(|(key, value)| match value {
-                serde_json::Value::String(text) => (key, text),
-                other => (key, other.to_string()),
-            })
-            .collect();
-        (name, values)
+        tagged_parts(self, "rule")
     }
 
     /// One rule of each kind, for the tests that check every rule has its words.
@@ -186,6 +174,8 @@ impl Rule {
             Rule::NotAnImage,
             Rule::PhotoFormat,
             Rule::PhotoUnreadable,
+            Rule::OnlySafe,
+            Rule::OwnHandle,
         ];
         // Adding a rule without a sample here fails to compile, not silently.
         for rule in &all {
@@ -225,11 +215,35 @@ impl Rule {
                 | Rule::PhotoTooLarge { .. }
                 | Rule::NotAnImage
                 | Rule::PhotoFormat
-                | Rule::PhotoUnreadable => {}
+                | Rule::PhotoUnreadable
+                | Rule::OnlySafe
+                | Rule::OwnHandle => {}
             }
         }
         all
     }
+}
+
+/// The name serde tags `value` with under `tag`, and each of its other fields as text: how a
+/// rule or a refusal is looked up in the translation tables and its values put in the words.
+pub(crate) fn tagged_parts(value: &impl Serialize, tag: &str) -> (String, Vec<(String, String)>) {
+    let serde_json::Value::Object(mut fields) =
+        serde_json::to_value(value).expect("a tagged enum serializes")
+    else {
+        unreachable!("a tagged enum serializes as an object, its name under its tag")
+    };
+    let name = match fields.remove(tag) {
+        Some(serde_json::Value::String(name)) => name,
+        _ => unreachable!("serde tags every variant with its name"),
+    };
+    let values = fields
+        .into_iter()
+        .map(|(key, value)| match value {
+            serde_json::Value::String(text) => (key, text),
+            other => (key, other.to_string()),
+        })
+        .collect();
+    (name, values)
 }
 
 /// Every field that failed, so a form can show them all at once rather than one per try.

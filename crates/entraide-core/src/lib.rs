@@ -7,6 +7,7 @@ pub mod crisis;
 pub mod error;
 pub mod event;
 pub mod missing;
+pub mod refusal;
 pub mod safety;
 pub mod shelter;
 
@@ -18,9 +19,8 @@ pub use missing::{
     LastSeen, MissingId, MissingNoteId, NoteAuthor, NoteDetails, NoteOrigin, NoteStatus,
     PersonDetails, ReporterContact,
 };
-pub use safety::{
-    Answer, Location, MarkOrigin, OnBehalfRefused, SafetyMark, SafetyStatus, should_ask,
-};
+pub use refusal::Refusal;
+pub use safety::{Answer, Location, MarkOrigin, SafetyMark, SafetyStatus, should_ask};
 
 /// Every timestamp in entraide is UTC; they are written as RFC 3339 on the wire.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -1,6 +1,7 @@
 //! Safety Check: who is asked, what they answer, and how a contact's mark on their behalf
 //! becomes theirs (or not).
 
+use crate::Refusal;
 use crate::error::{Invalid, Rule, text};
 use crate::{AccountId, Crisis, Timestamp};
 use entraide_geo::{Point, Zone};
@@ -87,17 +88,6 @@ pub struct SafetyMark {
     pub at: Timestamp,
 }
 
-/// Why a contact may not mark someone safe on their behalf.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum OnBehalfRefused {
-    /// The person's own answer always wins: a contact saying "safe" must never hide that
-    /// someone said they need help.
-    #[error("they have already answered themselves")]
-    AlreadyAnswered,
-    #[error("one can only mark someone else safe, not another status")]
-    OnlySafe,
-}
-
 impl SafetyMark {
     /// The rule for marks arriving out of order (retries, several instances): the latest
     /// answer wins, whatever order the writes reach the store in.
@@ -109,15 +99,15 @@ impl SafetyMark {
     pub fn on_behalf_allowed(
         status: SafetyStatus,
         current: Option<&SafetyMark>,
-    ) -> Result<(), OnBehalfRefused> {
+    ) -> Result<(), Refusal> {
         if status != SafetyStatus::Safe {
-            return Err(OnBehalfRefused::OnlySafe);
+            return Err(Refusal::OnlySafe);
         }
         match current {
             Some(SafetyMark {
                 origin: MarkOrigin::Own,
                 ..
-            }) => Err(OnBehalfRefused::AlreadyAnswered),
+            }) => Err(Refusal::AlreadyAnswered),
             _ => Ok(()),
         }
     }
@@ -302,11 +292,11 @@ mod tests {
         };
         assert_eq!(
             SafetyMark::on_behalf_allowed(SafetyStatus::Safe, Some(&own)),
-            Err(OnBehalfRefused::AlreadyAnswered)
+            Err(Refusal::AlreadyAnswered)
         );
         assert_eq!(
             SafetyMark::on_behalf_allowed(SafetyStatus::NeedHelp, None),
-            Err(OnBehalfRefused::OnlySafe)
+            Err(Refusal::OnlySafe)
         );
         assert_eq!(
             SafetyMark::on_behalf_allowed(SafetyStatus::Safe, None),

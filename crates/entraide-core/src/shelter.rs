@@ -6,7 +6,7 @@
 //! decides who may do what.
 
 use crate::error::text;
-use crate::{AccountId, CrisisId, Invalid, Invalids, Rule, Timestamp, uuid_id};
+use crate::{AccountId, CrisisId, Invalid, Invalids, Refusal, Rule, Timestamp, uuid_id};
 use entraide_geo::Point;
 use serde::{Deserialize, Serialize};
 
@@ -173,25 +173,13 @@ pub enum OfferTransition {
 impl OfferTransition {
     /// The status it leads to from `from`, or why it can't. A closed offer stays closed:
     /// its guests were told, and a new offer is a new promise.
-    pub fn apply(self, from: OfferStatus) -> Result<OfferStatus, String> {
+    pub fn apply(self, from: OfferStatus) -> Result<OfferStatus, Refusal> {
         use OfferStatus::*;
         match (self, from) {
             (Self::Pause, Open) => Ok(Paused),
             (Self::Resume, Paused) => Ok(Open),
             (Self::Close, Open | Paused) => Ok(Closed),
-            (t, from) => Err(format!(
-                "an offer that is {} can't be {}",
-                from.as_str(),
-                t.past()
-            )),
-        }
-    }
-
-    pub fn past(self) -> &'static str {
-        match self {
-            Self::Pause => "paused",
-            Self::Resume => "resumed",
-            Self::Close => "closed",
+            (_, offer_status) => Err(Refusal::OfferIs { offer_status }),
         }
     }
 }
@@ -415,14 +403,11 @@ impl OfferEdit {
 
     /// The offer with the edit applied, or why not: capacity never goes below the places
     /// already given (the store checks this again in the same transaction as the write).
-    pub fn apply(&self, offer: &Offer, now: Timestamp) -> Result<Offer, String> {
+    pub fn apply(&self, offer: &Offer, now: Timestamp) -> Result<Offer, Refusal> {
         let mut edited = offer.clone();
         if let Some(capacity) = self.capacity {
             if capacity < offer.taken {
-                return Err(format!(
-                    "{} places are already given: capacity can't go below that",
-                    offer.taken
-                ));
+                return Err(Refusal::CapacityBelowTaken { taken: offer.taken });
             }
             edited.capacity = capacity;
         }
@@ -562,19 +547,19 @@ pub fn new_request(
     }
 }
 
-/// Why an offer can't take a party now, in words for the person asking; None when it can.
-pub fn refusal(offer: &Offer, party: u32, now: Timestamp) -> Option<String> {
+/// Why an offer can't take a party now; None when it can.
+pub fn refusal(offer: &Offer, party: u32, now: Timestamp) -> Option<Refusal> {
     if offer.hidden || offer.status == OfferStatus::Closed {
-        Some("this offer is no longer available".into())
+        Some(Refusal::OfferUnavailable)
     } else if offer.expired(now) {
-        Some("this offer has ended".into())
+        Some(Refusal::OfferEnded)
     } else if offer.status == OfferStatus::Paused {
-        Some("the host has paused this offer for now".into())
+        Some(Refusal::OfferPaused)
     } else if offer.places_free() < party {
-        Some(format!(
-            "the places are gone: {} free for a party of {party}",
-            offer.places_free()
-        ))
+        Some(Refusal::PlacesGone {
+            free: offer.places_free(),
+            party,
+        })
     } else {
         None
     }
@@ -775,15 +760,18 @@ mod tests {
         let now = Utc::now();
         let mut o = offer();
         assert_eq!(refusal(&o, 3, now), None);
-        assert!(refusal(&o, 4, now).unwrap().contains("places are gone"));
+        assert_eq!(
+            refusal(&o, 4, now),
+            Some(Refusal::PlacesGone { free: 3, party: 4 })
+        );
         o.status = OfferStatus::Paused;
-        assert!(refusal(&o, 1, now).unwrap().contains("paused"));
+        assert_eq!(refusal(&o, 1, now), Some(Refusal::OfferPaused));
         o.status = OfferStatus::Open;
         o.until = Some(now - chrono::Duration::seconds(1));
-        assert!(refusal(&o, 1, now).unwrap().contains("ended"));
+        assert_eq!(refusal(&o, 1, now), Some(Refusal::OfferEnded));
         o.until = None;
         o.hidden = true;
-        assert!(refusal(&o, 1, now).is_some());
+        assert_eq!(refusal(&o, 1, now), Some(Refusal::OfferUnavailable));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use entraide_core::{Invalid, Invalids};
+use entraide_core::{Invalid, Invalids, Refusal};
 use entraide_store::StoreError;
 use serde_json::json;
 
@@ -21,7 +21,7 @@ pub enum AppError {
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Refusal),
     #[error("too many requests: wait a moment and try again")]
     RateLimited,
     #[error("{0}")]
@@ -103,8 +103,18 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "request failed");
         }
         let mut body = json!({"error": {"code": self.code(), "message": self.to_string()}});
-        if let AppError::Invalid(fields) = &self {
-            body["error"]["fields"] = json!(fields.0);
+        match &self {
+            AppError::Invalid(fields) => body["error"]["fields"] = json!(fields.0),
+            AppError::Conflict(refusal) => {
+                // Beside code and message: the refusal's name and values, as a rule's are.
+                if let serde_json::Value::Object(named) = json!(refusal) {
+                    body["error"]
+                        .as_object_mut()
+                        .expect("the error is an object")
+                        .extend(named);
+                }
+            }
+            _ => {}
         }
         (self.status(), Json(body)).into_response()
     }

@@ -557,6 +557,29 @@ async fn what_is_wrong_is_said_in_the_readers_language() {
         "{}",
         page.body
     );
+    let page = bob.submit("/contacts", &[("handle", "bob")]).await;
+    assert_eq!(page.status, 422);
+    assert_eq!(
+        field_error(&page.body, "handle"),
+        Some("est votre propre identifiant : un contact est quelqu'un d'autre")
+    );
+    // A refusal by what is stored, with the status it names in words.
+    let responder = Client::responder(&server, "resp").await;
+    let crisis = active_crisis(&responder).await;
+    let r = responder
+        .post(&format!("/api/v1/crises/{crisis}/close"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = bob
+        .submit(&format!("/crises/{crisis}/safety"), &[("status", "safe")])
+        .await;
+    assert_eq!(page.status, 409);
+    assert!(
+        page.body
+            .contains("cette crise est terminée : elle ne demande rien à personne pour l'instant"),
+        "{}",
+        page.body
+    );
     let page = bob.get("/no-such-page").await;
     assert_eq!(page.status, 404);
     assert!(

@@ -358,7 +358,14 @@ async fn a_contact_marks_someone_safe_who_then_confirms_or_rejects() {
         )
         .await;
     assert_eq!(r.status, 409, "{}", r.body);
-    assert_eq!(r.body["error"]["code"], "conflict");
+    assert_eq!(
+        r.body["error"],
+        json!({
+            "code": "conflict",
+            "message": "they have already answered themselves",
+            "refusal": "already_answered"
+        })
+    );
 
     let mut alice_live = Live::open(&alice).await;
     let r = bob

@@ -20,6 +20,7 @@ pub use model::*;
 pub use shelter::*;
 
 use async_trait::async_trait;
+use entraide_core::Refusal;
 use entraide_core::shelter::{
     Offer, OfferEdit, OfferId, OfferStatus, Report, ReportTarget, RequestId, RequestStatus,
     ShelterRequest,
@@ -40,7 +41,7 @@ pub enum StoreError {
     /// The write contradicts what is stored: a taken handle, a transition from the wrong
     /// status, an on-behalf mark over an own answer.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Refusal),
     /// The database failed; the message is for logs, never for clients.
     #[error("storage failure: {0}")]
     Backend(String),

@@ -2,16 +2,14 @@
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use entraide_core::Event;
+use entraide_core::{Event, Invalid, Rule};
 use entraide_store::{Account, Contact, ContactState};
 
 impl AppState {
     pub async fn request_contact(&self, me: &Account, handle: &str) -> AppResult<ContactState> {
         let other = self.account_by_handle(handle).await?;
         if other.id == me.id {
-            return Err(AppError::BadRequest(
-                "you can't add yourself as a contact".into(),
-            ));
+            return Err(Invalid::broke("handle", Rule::OwnHandle).into());
         }
         let state = self
             .store

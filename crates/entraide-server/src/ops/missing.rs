@@ -4,6 +4,7 @@
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entraide_bus::Invalidation;
+use entraide_core::Refusal;
 use entraide_core::{
     AccountId, Event, LastSeen, MissingId, MissingNoteId, NoteAuthor, NoteDetails, NoteOrigin,
     NoteStatus, PersonDetails, ReporterContact, Rule, Timestamp,
@@ -380,9 +381,7 @@ impl AppState {
         let record = self.live_missing(id).await?;
         match record.linked_account {
             Some(linked) if linked == account => Ok(()),
-            Some(_) => Err(AppError::Conflict(
-                "this record is already linked to someone; ask a responder".into(),
-            )),
+            Some(_) => Err(AppError::Conflict(Refusal::RecordLinkedElsewhere)),
             None => Ok(self.store.set_missing_account(id, Some(account)).await?),
         }
     }

@@ -3,7 +3,7 @@
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entraide_core::{
-    Answer, Crisis, CrisisId, Event, Invalid, OnBehalfRefused, Recipients, SafetyStatus,
+    Answer, Crisis, CrisisId, Event, Invalid, Recipients, Refusal, Rule, SafetyStatus,
 };
 use entraide_store::{
     Account, ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkWrite, Marked, NeedHelp,
@@ -15,10 +15,9 @@ impl AppState {
     async fn asking_crisis(&self, id: CrisisId) -> AppResult<Crisis> {
         let crisis = self.crisis(id).await?;
         if !crisis.is_asking(chrono::Utc::now()) {
-            return Err(AppError::Conflict(format!(
-                "this crisis is {}, not active: it asks nothing",
-                crisis.status.as_str()
-            )));
+            return Err(AppError::Conflict(Refusal::CrisisNotAsking {
+                crisis_status: crisis.status,
+            }));
         }
         Ok(crisis)
     }
@@ -48,7 +47,7 @@ impl AppState {
         status: SafetyStatus,
     ) -> AppResult<Option<CurrentMark>> {
         if status != SafetyStatus::Safe {
-            return Err(Invalid::new("status", OnBehalfRefused::OnlySafe.to_string()).into());
+            return Err(Invalid::broke("status", Rule::OnlySafe).into());
         }
         let crisis = self.asking_crisis(crisis_id).await?;
         let person = self.mutual_contact(me, handle).await?;

@@ -7,6 +7,7 @@ use crate::config::ServerConfig;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entraide_bus::Invalidation;
+use entraide_core::Refusal;
 use entraide_core::shelter::{
     NewOffer, Offer, OfferEdit, OfferId, OfferTransition, Report, ReportTarget, RequestId,
     RequestStatus, ShelterRequest,
@@ -144,17 +145,16 @@ impl AppState {
             return if existing.host == me.id {
                 Ok(existing)
             } else {
-                Err(AppError::Conflict("an offer with this id exists".into()))
+                Err(AppError::Conflict(Refusal::IdTaken))
             };
         }
         self.check_may_host(me).await?;
         if let Some(crisis_id) = new.crisis_id {
             let crisis = self.crisis(crisis_id).await?;
             if !matches!(crisis.status, CrisisStatus::Active) {
-                return Err(AppError::Conflict(format!(
-                    "this crisis is {}: offers go with an active crisis, or with none",
-                    crisis.status.as_str()
-                )));
+                return Err(AppError::Conflict(Refusal::OfferNeedsActiveCrisis {
+                    crisis_status: crisis.status,
+                }));
             }
         }
         self.shelter
@@ -247,7 +247,7 @@ impl AppState {
             return if existing.guest == me.id {
                 Ok(existing)
             } else {
-                Err(AppError::Conflict("a request with this id exists".into()))
+                Err(AppError::Conflict(Refusal::IdTaken))
             };
         }
         let offer = match self.store.offer(request.offer_id).await? {
@@ -255,7 +255,7 @@ impl AppState {
             _ => return Err(AppError::not_found("offer")),
         };
         if offer.host == me.id {
-            return Err(AppError::Conflict("this is your own offer".into()));
+            return Err(AppError::Conflict(Refusal::OwnOffer));
         }
         self.shelter
             .requests

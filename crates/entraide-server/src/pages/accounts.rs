@@ -81,9 +81,7 @@ pub async fn sign_up(
     if let Err(e) = created {
         let errors = match e {
             // The one conflict of a sign-up: another account has the handle.
-            e @ AppError::Conflict(_) => {
-                FormErrors::on_field("handle", ctx.t("error.handle_taken"), e)
-            }
+            e @ AppError::Conflict(_) => FormErrors::on_field("handle", &ctx.lang.error(&e), e),
             e => FormErrors::from_app(ctx.lang, e)?,
         };
         return Ok(sign_up_form(&ctx, &form, &errors));

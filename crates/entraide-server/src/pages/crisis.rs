@@ -416,9 +416,11 @@ mod tests {
 
     #[test]
     fn conflicts_stay_conflicts() {
-        let errors =
-            FormErrors::from_app(super::super::Lang::En, AppError::Conflict("closed".into()))
-                .unwrap();
+        let errors = FormErrors::from_app(
+            super::super::Lang::En,
+            AppError::Conflict(entraide_core::Refusal::OwnOffer),
+        )
+        .unwrap();
         assert_eq!(errors.status_or_ok(), StatusCode::CONFLICT);
     }
 }

@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use axum::http::header;
 use axum::http::request::Parts;
-use entraide_core::Invalid;
+use entraide_core::{Invalid, Refusal};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -24,6 +24,14 @@ static TABLES: LazyLock<[Table; 2]> = LazyLock::new(|| {
         flatten(include_str!("../../i18n/fr.toml")),
     ]
 });
+
+/// "En cours" as it sits inside a sentence: "en cours".
+fn lower_first(words: &str) -> String {
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
 
 /// `[section] key = "..."` becomes `section.key`, so call sites name a word the way the
 /// file groups it.
@@ -109,12 +117,42 @@ impl Lang {
         self.tf(&format!("invalid.{name}"), &values)
     }
 
+    /// Why what is stored refused a write, in this language. A status in it is said in the
+    /// words the pages show that status with, lower-cased to sit inside a sentence.
+    pub fn refusal(self, r: &Refusal) -> String {
+        let (name, values) = r.parts();
+        let status_key = match r {
+            Refusal::CrisisIs { crisis_status }
+            | Refusal::CrisisNotAsking { crisis_status }
+            | Refusal::OfferNeedsActiveCrisis { crisis_status } => {
+                Some(super::crisis::crisis_status_key(*crisis_status))
+            }
+            Refusal::OfferIs { offer_status } => {
+                Some(super::shelter::offer_status_key(*offer_status))
+            }
+            Refusal::RequestIs { request_status } => {
+                Some(super::shelter::status_key(*request_status))
+            }
+            _ => None,
+        };
+        let status = status_key.map(|key| lower_first(self.t(key)));
+        let mut args: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        if let Some(status) = &status {
+            args.push(("status", status));
+        }
+        self.tf(&format!("refusal.{name}"), &args)
+    }
+
     /// Why an operation failed, in this language where the tables have the words, else in
     /// the API's English.
     pub fn error(self, e: &AppError) -> String {
         match e {
             AppError::WrongCredentials => self.t("error.wrong_credentials").to_owned(),
             AppError::RateLimited => self.t("error.rate_limited_detail").to_owned(),
+            AppError::Conflict(refusal) => self.refusal(refusal),
             AppError::NotFound(what) => {
                 // "account @alice": the form beside it shows whose.
                 let what = what
@@ -219,6 +257,50 @@ mod tests {
         // A refusal without a rule keeps its English.
         let plain = Invalid::new("limit", "must be from 1 to 100");
         assert_eq!(Lang::Fr.invalid(&plain), "must be from 1 to 100");
+    }
+
+    #[test]
+    fn every_refusal_has_words_that_say_its_values() {
+        for refusal in Refusal::one_of_each() {
+            let (name, values) = refusal.parts();
+            let english = Lang::En.refusal(&refusal);
+            for lang in [Lang::En, Lang::Fr] {
+                assert!(lang.knows(&format!("refusal.{name}")), "{lang:?} {name}");
+                let words = lang.refusal(&refusal);
+                assert!(!words.contains('{'), "{lang:?} {name}: {words}");
+                for (value_name, value) in &values {
+                    if value_name.ends_with("_status") {
+                        // Said in words, checked below.
+                        continue;
+                    }
+                    assert!(
+                        words.contains(value.as_str()),
+                        "{lang:?} {name} leaves out {value_name}: {words}"
+                    );
+                }
+                if lang == Lang::Fr {
+                    assert_ne!(words, english, "{name} is not translated");
+                }
+            }
+        }
+        let closed = Refusal::CrisisIs {
+            crisis_status: entraide_core::CrisisStatus::Closed,
+        };
+        assert_eq!(
+            Lang::Fr.refusal(&closed),
+            "cette crise est terminée : elle ne peut pas changer ainsi"
+        );
+        assert_eq!(
+            Lang::En.error(&AppError::Conflict(closed)),
+            "this crisis is closed: it can't change that way"
+        );
+        let paused = Refusal::OfferIs {
+            offer_status: entraide_core::shelter::OfferStatus::Paused,
+        };
+        assert_eq!(
+            Lang::Fr.refusal(&paused),
+            "cette offre est en pause : elle ne peut pas changer ainsi"
+        );
     }
 
     #[test]

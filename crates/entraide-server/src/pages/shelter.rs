@@ -32,7 +32,7 @@ pub fn status_key(status: RequestStatus) -> &'static str {
     }
 }
 
-fn offer_status_key(status: OfferStatus) -> &'static str {
+pub fn offer_status_key(status: OfferStatus) -> &'static str {
     match status {
         OfferStatus::Open => "shelter.offer_open",
         OfferStatus::Paused => "shelter.offer_paused",

@@ -412,8 +412,7 @@ async fn on_behalf(
 ) -> Result<Option<CurrentMark>, Failure> {
     let current = standing(tx, write, true).await?;
     let current = current.as_ref().map(rows::safety_mark);
-    SafetyMark::on_behalf_allowed(status, current.as_ref())
-        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    SafetyMark::on_behalf_allowed(status, current.as_ref()).map_err(StoreError::Conflict)?;
     append_history(
         tx,
         write,

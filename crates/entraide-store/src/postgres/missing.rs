@@ -11,6 +11,7 @@ use crate::{
     StoreError,
 };
 use deadpool_postgres::GenericClient;
+use entraide_core::Refusal;
 use entraide_core::{
     AccountId, LastSeen, MissingId, MissingNoteId, NoteAuthor, NoteStatus, PersonDetails, Timestamp,
 };
@@ -155,7 +156,7 @@ async fn insert_record(
     .map_err(|e| {
         rows::missing_reference(&e).unwrap_or_else(|| match rows::violated(&e) {
             Some("missing_records_pkey" | "missing_records_pfif_id_key") => {
-                StoreError::Conflict("a missing-person record with this id exists".into())
+                StoreError::Conflict(Refusal::IdTaken)
             }
             _ => e.into(),
         })
@@ -233,7 +234,7 @@ async fn insert_note(
     .map_err(|e| {
         rows::missing_reference(&e).unwrap_or_else(|| match rows::violated(&e) {
             Some("missing_notes_pkey" | "missing_notes_pfif_id_key") => {
-                StoreError::Conflict("a note with this id exists".into())
+                StoreError::Conflict(Refusal::IdTaken)
             }
             _ => e.into(),
         })
@@ -465,9 +466,7 @@ pub(super) async fn set_verified(
 
 pub(super) async fn link(c: &impl GenericClient, a: MissingId, b: MissingId) -> Result<()> {
     if a == b {
-        return Err(StoreError::Conflict(
-            "a record cannot be linked to itself".into(),
-        ));
+        return Err(StoreError::Conflict(Refusal::LinkToItself));
     }
     // In id order, so two links made at once over the same records can't deadlock.
     for id in [a.min(b), a.max(b)] {

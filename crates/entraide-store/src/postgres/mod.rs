@@ -21,6 +21,7 @@ use crate::{
 use crate::{FeedWindow, ImportItem, ImportOutcome, MissingNote, MissingRecord, NoteVisibility};
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use entraide_core::Refusal;
 use entraide_core::shelter::{
     Offer, OfferEdit, OfferId, OfferStatus, Report, ReportTarget, RequestId, RequestStatus,
     ShelterRequest,
@@ -140,10 +141,10 @@ impl Store for PostgresStore {
         )
         .await
         .map_err(|e| match rows::violated(&e) {
-            Some("accounts_handle_key") => {
-                StoreError::Conflict(format!("the handle {} is taken", account.handle))
-            }
-            Some("accounts_pkey") => StoreError::Conflict("an account with this id exists".into()),
+            Some("accounts_handle_key") => StoreError::Conflict(Refusal::HandleTaken {
+                handle: account.handle.to_string(),
+            }),
+            Some("accounts_pkey") => StoreError::Conflict(Refusal::IdTaken),
             _ => e.into(),
         })?;
         Ok(Account {
@@ -197,9 +198,7 @@ impl Store for PostgresStore {
         .await
         .map_err(|e| {
             rows::missing_reference(&e).unwrap_or_else(|| match rows::violated(&e) {
-                Some("sessions_pkey") => {
-                    StoreError::Conflict("a session with this token exists".into())
-                }
+                Some("sessions_pkey") => StoreError::Conflict(Refusal::IdTaken),
                 _ => e.into(),
             })
         })?;
@@ -300,9 +299,7 @@ impl Store for PostgresStore {
         at: Timestamp,
     ) -> Result<ContactState> {
         if from == to {
-            return Err(StoreError::Conflict(
-                "one cannot be one's own contact".into(),
-            ));
+            return Err(StoreError::Conflict(Refusal::OwnContact));
         }
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
@@ -589,7 +586,7 @@ impl Store for PostgresStore {
         )
         .await
         .map_err(|e| match rows::violated(&e) {
-            Some("crises_pkey") => StoreError::Conflict("a crisis with this id exists".into()),
+            Some("crises_pkey") => StoreError::Conflict(Refusal::IdTaken),
             Some("crises_created_by_fkey") => StoreError::NotFound("account"),
             _ => e.into(),
         })?;
@@ -638,11 +635,9 @@ impl Store for PostgresStore {
             .await?
         {
             None => Err(StoreError::NotFound("crisis")),
-            Some(row) => Err(StoreError::Conflict(format!(
-                "the crisis is {}, not {}",
-                row.try_get::<_, &str>("status")?,
-                from.as_str()
-            ))),
+            Some(row) => Err(StoreError::Conflict(Refusal::CrisisIs {
+                crisis_status: rows::parse("status", row.try_get("status")?)?,
+            })),
         }
     }
 

@@ -6,6 +6,7 @@
 use super::{cached, rows};
 use crate::{ReportOutcome, ReportedTarget, Result, StoreError};
 use deadpool_postgres::GenericClient;
+use entraide_core::Refusal;
 use entraide_core::shelter::{
     Features, Offer, OfferEdit, OfferId, OfferStatus, Report, ReportTarget, RequestId,
     RequestStatus, ShelterRequest, refusal,
@@ -98,9 +99,7 @@ pub(super) async fn create_offer(c: &impl GenericClient, o: &Offer) -> Result<()
     .await
     .map_err(|e| {
         rows::missing_reference(&e).unwrap_or_else(|| match rows::violated(&e) {
-            Some("shelter_offers_pkey") => {
-                StoreError::Conflict("an offer with this id exists".into())
-            }
+            Some("shelter_offers_pkey") => StoreError::Conflict(Refusal::IdTaken),
             _ => e.into(),
         })
     })?;
@@ -172,11 +171,9 @@ pub(super) async fn set_offer_status(
         Some(row) => offer(&row),
         None => {
             let now = existing_offer(c, id).await?;
-            Err(StoreError::Conflict(format!(
-                "the offer is {}, not {}",
-                now.status.as_str(),
-                from.as_str()
-            )))
+            Err(StoreError::Conflict(Refusal::OfferIs {
+                offer_status: now.status,
+            }))
         }
     }
 }
@@ -273,10 +270,10 @@ pub(super) async fn create_request(
     .map_err(|e| {
         rows::missing_reference(&e).unwrap_or_else(|| match rows::violated(&e) {
             Some("shelter_requests_pkey") => {
-                StoreError::Conflict("a request with this id exists".into())
+                StoreError::Conflict(Refusal::IdTaken)
             }
             Some("shelter_requests_live") => {
-                StoreError::Conflict("you already have a request for this offer".into())
+                StoreError::Conflict(Refusal::AlreadyRequested)
             }
             _ => e.into(),
         })
@@ -355,11 +352,9 @@ pub(super) async fn move_request(
     .transpose()?
     .ok_or(StoreError::NotFound("request"))?;
     if !req.status.can_become(to) {
-        return Err(StoreError::Conflict(format!(
-            "this request is {}: it can't become {}",
-            req.status.as_str(),
-            to.as_str()
-        )));
+        return Err(StoreError::Conflict(Refusal::RequestIs {
+            request_status: req.status,
+        }));
     }
     let party = int(req.party);
     match (req.status.holds_places(), to.holds_places()) {
@@ -375,8 +370,7 @@ pub(super) async fn move_request(
             if reserved == 0 {
                 let offer = existing_offer(&tx, req.offer_id).await?;
                 return Err(StoreError::Conflict(
-                    refusal(&offer, req.party, at)
-                        .unwrap_or_else(|| "the offer can't take this party now".into()),
+                    refusal(&offer, req.party, at).unwrap_or(Refusal::OfferUnavailable),
                 ));
             }
         }

@@ -5,6 +5,7 @@ use super::convert::{
     time, violation,
 };
 use crate::{Account, Contact, ContactState, NewAccount, NewSession, Result, Session, StoreError};
+use entraide_core::Refusal;
 use entraide_core::{AccountId, Handle, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -23,9 +24,11 @@ pub(super) fn create_account(conn: &Connection, new: NewAccount) -> Result<Accou
     ])
     .map_err(|e| match violation(&e) {
         Some(Violation::Duplicate) if e.to_string().contains("accounts.handle") => {
-            StoreError::Conflict(format!("the handle {} is taken", new.handle))
+            StoreError::Conflict(Refusal::HandleTaken {
+                handle: new.handle.to_string(),
+            })
         }
-        Some(Violation::Duplicate) => StoreError::Conflict("an account with this id exists".into()),
+        Some(Violation::Duplicate) => StoreError::Conflict(Refusal::IdTaken),
         _ => e.into(),
     })?;
     Ok(Account {
@@ -78,9 +81,7 @@ pub(super) fn create_session(conn: &Connection, s: NewSession) -> Result<()> {
     ])
     .map_err(|e| match violation(&e) {
         Some(Violation::Missing) => StoreError::NotFound("account"),
-        Some(Violation::Duplicate) => {
-            StoreError::Conflict("a session with this token exists".into())
-        }
+        Some(Violation::Duplicate) => StoreError::Conflict(Refusal::IdTaken),
         None => e.into(),
     })?;
     Ok(())
@@ -141,9 +142,7 @@ pub(super) fn request_contact(
     at: Timestamp,
 ) -> Result<ContactState> {
     if from == to {
-        return Err(StoreError::Conflict(
-            "one cannot be one's own contact".into(),
-        ));
+        return Err(StoreError::Conflict(Refusal::OwnContact));
     }
     match link(conn, from, to)? {
         None => {

@@ -5,6 +5,7 @@ use super::convert::{
     time, violation,
 };
 use crate::{Prompt, Result, StoreError};
+use entraide_core::Refusal;
 use entraide_core::{AccountId, Crisis, CrisisId, CrisisKind, CrisisStatus, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
@@ -54,7 +55,7 @@ pub(super) fn create_crisis(conn: &Connection, c: Crisis) -> Result<()> {
         Micros(c.updated_at),
     ])
     .map_err(|e| match violation(&e) {
-        Some(Violation::Duplicate) => StoreError::Conflict("a crisis with this id exists".into()),
+        Some(Violation::Duplicate) => StoreError::Conflict(Refusal::IdTaken),
         Some(Violation::Missing) => StoreError::NotFound("account"),
         None => e.into(),
     })?;
@@ -121,11 +122,9 @@ pub(super) fn set_crisis_status(
         .optional()?;
     match now {
         None => Err(StoreError::NotFound("crisis")),
-        Some(Parsed(now)) => Err(StoreError::Conflict(format!(
-            "the crisis is {}, not {}",
-            now.as_str(),
-            from.as_str()
-        ))),
+        Some(Parsed(crisis_status)) => {
+            Err(StoreError::Conflict(Refusal::CrisisIs { crisis_status }))
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use crate::{
     FeedWindow, ImportItem, ImportOutcome, MissingNote, MissingRecord, NoteVisibility, Result,
     StoreError,
 };
+use entraide_core::Refusal;
 use entraide_core::{
     AccountId, LastSeen, MissingId, MissingNoteId, NoteAuthor, NoteStatus, PersonDetails, Timestamp,
 };
@@ -113,9 +114,7 @@ fn json_into<'a, T: serde::Serialize>(buffer: &'a mut Vec<u8>, value: &T) -> Res
 
 fn record_write_error(e: rusqlite::Error) -> StoreError {
     match violation(&e) {
-        Some(Violation::Duplicate) => {
-            StoreError::Conflict("a missing-person record with this id exists".into())
-        }
+        Some(Violation::Duplicate) => StoreError::Conflict(Refusal::IdTaken),
         Some(Violation::Missing) => StoreError::NotFound("account"),
         None => e.into(),
     }
@@ -212,7 +211,7 @@ fn insert_note_with(
             Micros(n.entry_date),
         ])
         .map_err(|e| match violation(&e) {
-            Some(Violation::Duplicate) => StoreError::Conflict("a note with this id exists".into()),
+            Some(Violation::Duplicate) => StoreError::Conflict(Refusal::IdTaken),
             Some(Violation::Missing) => StoreError::NotFound("account"),
             None => e.into(),
         })
@@ -375,9 +374,7 @@ pub(super) fn set_verified(conn: &Connection, record: MissingId, verified: bool)
 
 pub(super) fn link(conn: &Connection, a: MissingId, b: MissingId) -> Result<()> {
     if a == b {
-        return Err(StoreError::Conflict(
-            "a record cannot be linked to itself".into(),
-        ));
+        return Err(StoreError::Conflict(Refusal::LinkToItself));
     }
     for id in [a, b] {
         if !record_is_live(conn, id)? {

@@ -137,7 +137,7 @@ pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark
         }
         MarkAction::OnBehalf { by, status } => {
             SafetyMark::on_behalf_allowed(*status, current_rule.as_ref())
-                .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
+                .map_err(StoreError::Conflict)?;
             let by_handle: String = conn
                 .prepare_cached("SELECT handle FROM accounts WHERE id = ?1")?
                 .query_row([by.0], |r| r.get(0))

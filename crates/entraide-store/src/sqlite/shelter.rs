@@ -2,6 +2,7 @@
 
 use super::convert::{Micros, Parsed, Violation, account_id, corrupt, time, violation};
 use crate::{ReportOutcome, ReportedTarget, Result, StoreError};
+use entraide_core::Refusal;
 use entraide_core::shelter::{
     Features, Offer, OfferEdit, OfferId, OfferStatus, Report, ReportTarget, RequestId,
     RequestStatus, ShelterRequest, refusal,
@@ -83,7 +84,7 @@ pub(super) fn create_offer(conn: &Connection, o: Offer) -> Result<()> {
         Micros(o.updated_at),
     ])
     .map_err(|e| match violation(&e) {
-        Some(Violation::Duplicate) => StoreError::Conflict("an offer with this id exists".into()),
+        Some(Violation::Duplicate) => StoreError::Conflict(Refusal::IdTaken),
         Some(Violation::Missing) => StoreError::NotFound("account or crisis"),
         None => e.into(),
     })?;
@@ -134,11 +135,9 @@ pub(super) fn set_offer_status(
         .execute(params![id.0, from.as_str(), to.as_str(), Micros(at)])?;
     let now = existing_offer(conn, id)?;
     if moved == 0 {
-        return Err(StoreError::Conflict(format!(
-            "the offer is {}, not {}",
-            now.status.as_str(),
-            from.as_str()
-        )));
+        return Err(StoreError::Conflict(Refusal::OfferIs {
+            offer_status: now.status,
+        }));
     }
     Ok(now)
 }
@@ -201,11 +200,9 @@ pub(super) fn create_request(conn: &Connection, req: ShelterRequest) -> Result<(
         (Some(Violation::Duplicate), rusqlite::Error::SqliteFailure(_, Some(m)))
             if m.contains("shelter_requests.offer_id") =>
         {
-            StoreError::Conflict("you already have a request for this offer".into())
+            StoreError::Conflict(Refusal::AlreadyRequested)
         }
-        (Some(Violation::Duplicate), _) => {
-            StoreError::Conflict("a request with this id exists".into())
-        }
+        (Some(Violation::Duplicate), _) => StoreError::Conflict(Refusal::IdTaken),
         (Some(Violation::Missing), _) => StoreError::NotFound("account"),
         _ => e.into(),
     })?;
@@ -250,11 +247,9 @@ pub(super) fn move_request(
 ) -> Result<(ShelterRequest, Offer)> {
     let req = request_by_id(conn, id)?.ok_or(StoreError::NotFound("request"))?;
     if !req.status.can_become(to) {
-        return Err(StoreError::Conflict(format!(
-            "this request is {}: it can't become {}",
-            req.status.as_str(),
-            to.as_str()
-        )));
+        return Err(StoreError::Conflict(Refusal::RequestIs {
+            request_status: req.status,
+        }));
     }
     let party = i64::from(req.party);
     match (req.status.holds_places(), to.holds_places()) {
@@ -271,8 +266,7 @@ pub(super) fn move_request(
             if reserved == 0 {
                 let offer = existing_offer(conn, req.offer_id)?;
                 return Err(StoreError::Conflict(
-                    refusal(&offer, req.party, at)
-                        .unwrap_or_else(|| "the offer can't take this party now".into()),
+                    refusal(&offer, req.party, at).unwrap_or(Refusal::OfferUnavailable),
                 ));
             }
         }

@@ -218,7 +218,7 @@ mod tests {
     }
 
     fn refuse(_: &Connection) -> Result<()> {
-        Err(StoreError::Conflict("refused".into()))
+        Err(StoreError::Conflict(entraide_core::Refusal::OwnContact))
     }
 
     /// Inserts 2, then fails.

@@ -1,4 +1,5 @@
 use super::*;
+use entraide_core::Refusal;
 use entraide_core::shelter::{
     Features, NewOffer, Offer, OfferEdit, OfferForm, OfferId, OfferStatus, Report, ReportTarget,
     RequestId, RequestStatus, ShelterRequest, new_request,
@@ -53,7 +54,7 @@ async fn asked(store: &DynStore, offer: &Offer, guest: &Account, party: i64) -> 
     r
 }
 
-fn conflict(e: StoreError) -> String {
+fn conflict(e: StoreError) -> Refusal {
     match e {
         StoreError::Conflict(why) => why,
         other => panic!("expected a conflict, got {other:?}"),
@@ -105,7 +106,12 @@ pub async fn offers_pause_resume_and_close_from_the_expected_status(store: DynSt
             .await
             .unwrap_err(),
     );
-    assert!(why.contains("paused"), "{why}");
+    assert_eq!(
+        why,
+        Refusal::OfferIs {
+            offer_status: OfferStatus::Paused
+        }
+    );
     store
         .set_offer_status(o.id, OfferStatus::Paused, OfferStatus::Open, now())
         .await
@@ -149,7 +155,7 @@ pub async fn accepting_reserves_places_and_cancelling_gives_them_back(store: Dyn
             .await
             .unwrap_err(),
     );
-    assert!(why.contains("places are gone"), "{why}");
+    assert_eq!(why, Refusal::PlacesGone { free: 1, party: 2 });
     assert_eq!(
         store.shelter_request(rb.id).await.unwrap().unwrap().status,
         RequestStatus::Pending
@@ -226,7 +232,7 @@ pub async fn a_hundred_parallel_accepts_for_three_places_accept_exactly_three(st
                 accepted += 1;
             }
             Err(StoreError::Conflict(why)) => {
-                assert!(why.contains("places are gone"), "{why}");
+                assert_eq!(why, Refusal::PlacesGone { free: 0, party: 1 });
                 refused += 1;
             }
             Err(e) => panic!("{e:?}"),
@@ -259,7 +265,7 @@ pub async fn capacity_never_goes_below_places_given(store: DynStore) {
         ..OfferEdit::default()
     };
     let why = conflict(store.edit_offer(o.id, &down, now()).await.unwrap_err());
-    assert!(why.contains("already given"), "{why}");
+    assert_eq!(why, Refusal::CapacityBelowTaken { taken: 3 });
     assert_eq!(store.offer(o.id).await.unwrap().unwrap().capacity, 4);
     let edit = OfferEdit {
         capacity: Some(3),
@@ -283,7 +289,7 @@ pub async fn requests_are_refused_when_the_offer_cannot_take_them(store: DynStor
             .await
             .unwrap_err(),
     );
-    assert!(why.contains("places are gone"), "{why}");
+    assert_eq!(why, Refusal::PlacesGone { free: 2, party: 3 });
     let r = asked(&store, &o, &guest, 1).await;
     // One live request per guest and offer.
     let why = conflict(
@@ -292,7 +298,7 @@ pub async fn requests_are_refused_when_the_offer_cannot_take_them(store: DynStor
             .await
             .unwrap_err(),
     );
-    assert!(why.contains("already"), "{why}");
+    assert_eq!(why, Refusal::AlreadyRequested);
     // The same id again (a retry) is a conflict too, and changes nothing.
     conflict(store.create_shelter_request(&r).await.unwrap_err());
     assert_eq!(
@@ -310,7 +316,7 @@ pub async fn requests_are_refused_when_the_offer_cannot_take_them(store: DynStor
             .await
             .unwrap_err(),
     );
-    assert!(why.contains("paused"), "{why}");
+    assert_eq!(why, Refusal::OfferPaused);
     // A paused offer accepts no one either.
     let why = conflict(
         store
@@ -318,7 +324,7 @@ pub async fn requests_are_refused_when_the_offer_cannot_take_them(store: DynStor
             .await
             .unwrap_err(),
     );
-    assert!(why.contains("paused"), "{why}");
+    assert_eq!(why, Refusal::OfferPaused);
     let err = store
         .create_shelter_request(&ask(&offer_of(&host, 1), &guest, 1))
         .await
