@@ -226,7 +226,7 @@ impl Rule {
 
 /// The name serde tags `value` with under `tag`, and each of its other fields as text: how a
 /// rule or a refusal is looked up in the translation tables and its values put in the words.
-pub(crate) fn tagged_parts(value: &impl Serialize, tag: &str) -> (String, Vec<(String, String)>) {
+pub fn tagged_parts(value: &impl Serialize, tag: &str) -> (String, Vec<(String, String)>) {
     let serde_json::Value::Object(mut fields) =
         serde_json::to_value(value).expect("a tagged enum serializes")
     else {

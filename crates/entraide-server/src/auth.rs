@@ -6,7 +6,7 @@
 //! the API must carry the CSRF token in `X-CSRF-Token`, so a cross-site request can't ride on
 //! a browser's cookie. Tokens are stored as SHA-256 hashes: the database alone opens nothing.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Denial};
 use crate::state::AppState;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -85,7 +85,7 @@ impl Caller {
         if self.account.role.is_responder() {
             Ok(())
         } else {
-            Err(AppError::forbidden("only responders may do this"))
+            Err(AppError::Forbidden(Denial::RespondersOnly))
         }
     }
 }
@@ -161,7 +161,7 @@ where
         if credential == Credential::Cookie && is_write && is_api {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             if sent != Some(session.csrf_token.as_str()) {
-                return Err(AppError::forbidden("missing or wrong X-CSRF-Token header"));
+                return Err(AppError::Forbidden(Denial::CsrfHeader));
             }
         }
         Ok(Caller {

@@ -566,6 +566,16 @@ async fn what_is_wrong_is_said_in_the_readers_language() {
     // A refusal by what is stored, with the status it names in words.
     let responder = Client::responder(&server, "resp").await;
     let crisis = active_crisis(&responder).await;
+    // A denial: who one is, not what is stored.
+    let page = bob
+        .submit(&format!("/crises/{crisis}/safety/alice"), &[])
+        .await;
+    assert_eq!(page.status, 403);
+    assert!(
+        page.body.contains("@alice n'est pas votre contact mutuel"),
+        "{}",
+        page.body
+    );
     let r = responder
         .post(&format!("/api/v1/crises/{crisis}/close"), json!({}))
         .await;

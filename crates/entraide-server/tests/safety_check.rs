@@ -308,6 +308,15 @@ async fn a_contact_marks_someone_safe_who_then_confirms_or_rejects() {
         )
         .await;
     assert_eq!(r.status, 403, "only a mutual contact may mark someone safe");
+    assert_eq!(
+        r.body["error"],
+        json!({
+            "code": "forbidden",
+            "message": "@alice is not your mutual contact",
+            "denial": "not_mutual_contact",
+            "handle": "alice"
+        })
+    );
     let r = bob
         .post(
             &format!("/api/v1/crises/{crisis}/safety/alice"),
@@ -511,7 +520,10 @@ async fn people_cannot_act_as_responders_or_see_others() {
         )
         .await;
     assert_eq!(r.status, 403);
-    assert_eq!(r.body["error"]["code"], "forbidden");
+    assert_eq!(
+        (&r.body["error"]["code"], &r.body["error"]["denial"]),
+        (&json!("forbidden"), &json!("responders_only"))
+    );
     assert_eq!(anon.get("/api/v1/me").await.status, 401);
     assert_eq!(anon.get("/api/v1/events").await.status, 401);
     let responder = Client::responder(&server, "prefecture").await;

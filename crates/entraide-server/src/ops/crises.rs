@@ -1,7 +1,7 @@
 //! Crises: responders create them and move them through their life; activating one asks
 //! the people in its zone, retracting one corrects what they were told.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Denial};
 use crate::state::AppState;
 use entraide_bus::Invalidation;
 use entraide_core::safety::LOCATION_FRESHNESS;
@@ -22,7 +22,7 @@ impl AppState {
         new: NewCrisis,
     ) -> AppResult<Crisis> {
         if !me.role.is_responder() {
-            return Err(AppError::forbidden("only responders may create a crisis"));
+            return Err(AppError::Forbidden(Denial::RespondersOnly));
         }
         let crisis = new.into_proposed(id, Some(me.id), chrono::Utc::now());
         match self.store.create_crisis(&crisis).await {
@@ -85,10 +85,7 @@ impl AppState {
         transition: CrisisTransition,
     ) -> AppResult<Crisis> {
         if !me.role.is_responder() {
-            return Err(AppError::forbidden(format!(
-                "only responders may {} a crisis",
-                transition.verb()
-            )));
+            return Err(AppError::Forbidden(Denial::RespondersOnly));
         }
         // From the store, not the cache: the transition must start from the status as it is.
         let crisis = self

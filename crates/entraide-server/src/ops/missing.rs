@@ -1,7 +1,7 @@
 //! The missing-persons registry (issue 4): who may report, write, moderate and follow, and
 //! keeping the name search in step with the store.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Denial};
 use crate::state::AppState;
 use entraide_bus::Invalidation;
 use entraide_core::Refusal;
@@ -260,9 +260,7 @@ impl AppState {
         visibility: NoteVisibility,
     ) -> AppResult<MissingId> {
         if !me.role.is_responder() {
-            return Err(AppError::forbidden(
-                "only responders may hide or show notes",
-            ));
+            return Err(AppError::Forbidden(Denial::RespondersOnly));
         }
         Ok(self
             .store
@@ -277,16 +275,14 @@ impl AppState {
         verified: bool,
     ) -> AppResult<()> {
         if !me.role.is_responder() {
-            return Err(AppError::forbidden("only responders may verify a record"));
+            return Err(AppError::Forbidden(Denial::RespondersOnly));
         }
         Ok(self.store.set_missing_verified(id, verified).await?)
     }
 
     pub async fn link_missing(&self, me: &Account, a: MissingId, b: MissingId) -> AppResult<()> {
         if !me.role.is_responder() {
-            return Err(AppError::forbidden(
-                "only responders may link records as the same person",
-            ));
+            return Err(AppError::Forbidden(Denial::RespondersOnly));
         }
         Ok(self.store.link_missing(a, b).await?)
     }
@@ -310,9 +306,7 @@ impl AppState {
             || record.reporter_account == Some(me.id)
             || record.linked_account == Some(me.id);
         if !entitled {
-            return Err(AppError::forbidden(
-                "only the reporter, the person described or a responder may delete a record",
-            ));
+            return Err(AppError::Forbidden(Denial::DeleteRecord));
         }
         self.store.delete_missing(id, chrono::Utc::now()).await?;
         self.missing_changed(&[id]).await
@@ -361,12 +355,7 @@ impl AppState {
         id: MissingId,
         handle: &str,
     ) -> AppResult<()> {
-        let refused = || {
-            AppError::forbidden(format!(
-                "@{} is not your mutual contact",
-                handle.trim().to_lowercase()
-            ))
-        };
+        let refused = || AppError::Forbidden(Denial::not_mutual_contact(handle));
         let person = self
             .account_by_handle(handle)
             .await
@@ -437,9 +426,7 @@ impl AppState {
     pub async fn call_witnesses(&self, me: &Account, id: MissingId) -> AppResult<usize> {
         let record = self.live_missing(id).await?;
         if !me.role.is_responder() && record.reporter_account != Some(me.id) {
-            return Err(AppError::forbidden(
-                "only the reporter or a responder may call for witnesses",
-            ));
+            return Err(AppError::Forbidden(Denial::CallWitnesses));
         }
         let (Some(point), Some(at)) = (record.last_seen.point, record.last_seen.at) else {
             return Err(entraide_core::Invalid::broke("last_seen", Rule::CallNeedsLastSeen).into());

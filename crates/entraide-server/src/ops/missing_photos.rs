@@ -3,7 +3,7 @@
 //! JPEG (which also drops whatever metadata the original carried, GPS position included),
 //! and stored.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Denial};
 use crate::state::AppState;
 use entraide_core::{Invalid, Invalids, MissingId, MissingNoteId, Rule};
 use entraide_store::{Account, MissingPhoto};
@@ -108,9 +108,7 @@ impl AppState {
             }
         };
         if !entitled && !me.role.is_responder() {
-            return Err(AppError::forbidden(
-                "only the reporter (for a note, its author) or a responder may set this photo",
-            ));
+            return Err(AppError::Forbidden(Denial::SetPhoto));
         }
         let resized = tokio::task::spawn_blocking(move || resize_photo(&upload))
             .await

@@ -1,6 +1,6 @@
 //! Safety Check: answering, marking a contact safe, asking a contact, and who sees what.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Denial};
 use crate::state::AppState;
 use entraide_core::{
     Answer, Crisis, CrisisId, Event, Invalid, Recipients, Refusal, Rule, SafetyStatus,
@@ -157,12 +157,7 @@ impl AppState {
     /// The account behind `handle` if it is my mutual contact. Anyone else gets the same
     /// answer whether or not the account exists, so statuses and even existence don't leak.
     async fn mutual_contact(&self, me: &Account, handle: &str) -> AppResult<Account> {
-        let not_a_contact = || {
-            AppError::forbidden(format!(
-                "@{} is not your mutual contact",
-                handle.trim().to_lowercase()
-            ))
-        };
+        let not_a_contact = || AppError::Forbidden(Denial::not_mutual_contact(handle));
         let person = self
             .account_by_handle(handle)
             .await
@@ -191,7 +186,7 @@ impl AppState {
     /// Responders see who needs help, and nobody's other statuses.
     pub async fn need_help(&self, me: &Account, crisis: CrisisId) -> AppResult<Vec<NeedHelp>> {
         if !me.role.is_responder() {
-            return Err(AppError::forbidden("only responders see who needs help"));
+            return Err(AppError::Forbidden(Denial::RespondersOnly));
         }
         self.crisis(crisis).await?;
         Ok(self.store.need_help(crisis).await?)

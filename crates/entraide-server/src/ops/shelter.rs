@@ -4,7 +4,7 @@
 //! which every committed change refreshes (and, through the bus, every other instance's).
 
 use crate::config::ServerConfig;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Denial};
 use crate::state::AppState;
 use entraide_bus::Invalidation;
 use entraide_core::Refusal;
@@ -132,10 +132,7 @@ impl AppState {
         {
             return Ok(());
         }
-        Err(AppError::forbidden(
-            "a new account can offer shelter once it has a mutual contact or a responder's \
-             approval: add someone you know as a contact first",
-        ))
+        Err(AppError::Forbidden(Denial::HostNeedsVouching))
     }
 
     /// Publishes an offer. `id` comes from the idempotency key, so a retry answers with the
@@ -329,10 +326,10 @@ impl AppState {
             RequestAction::Hide => me.role.is_responder(),
         };
         if !allowed {
-            return Err(AppError::forbidden(match action {
-                RequestAction::Accept | RequestAction::Decline => "only the host answers a request",
-                RequestAction::Hide => "only responders hide requests",
-                _ => "only the guest or the host can do this",
+            return Err(AppError::Forbidden(match action {
+                RequestAction::Accept | RequestAction::Decline => Denial::HostOnly,
+                RequestAction::Hide => Denial::RespondersOnly,
+                _ => Denial::GuestOrHostOnly,
             }));
         }
         let host = view.offer.host;
@@ -454,7 +451,7 @@ impl AppState {
         if me.role.is_responder() {
             Ok(())
         } else {
-            Err(AppError::forbidden("only responders may do this"))
+            Err(AppError::Forbidden(Denial::RespondersOnly))
         }
     }
 

@@ -106,21 +106,15 @@ impl Lang {
     /// What is wrong with a field, in this language: the words of the rule it breaks, or the
     /// English of a refusal that has none (the API's own parameters, which no form sends).
     pub fn invalid(self, e: &Invalid) -> String {
-        let Some(rule) = &e.rule else {
-            return e.message.clone();
-        };
-        let (name, values) = rule.parts();
-        let values: Vec<(&str, &str)> = values
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect();
-        self.tf(&format!("invalid.{name}"), &values)
+        match &e.rule {
+            Some(rule) => self.named("invalid", rule.parts(), None),
+            None => e.message.clone(),
+        }
     }
 
     /// Why what is stored refused a write, in this language. A status in it is said in the
     /// words the pages show that status with, lower-cased to sit inside a sentence.
     pub fn refusal(self, r: &Refusal) -> String {
-        let (name, values) = r.parts();
         let status_key = match r {
             Refusal::CrisisIs { crisis_status }
             | Refusal::CrisisNotAsking { crisis_status }
@@ -136,23 +130,39 @@ impl Lang {
             _ => None,
         };
         let status = status_key.map(|key| lower_first(self.t(key)));
+        self.named("refusal", r.parts(), status.as_deref())
+    }
+
+    /// The words of a rule, refusal or denial, found under `section` by its name, with each
+    /// of its values put in, and `{status}` standing for `status` if given.
+    fn named(
+        self,
+        section: &str,
+        (name, values): (String, Vec<(String, String)>),
+        status: Option<&str>,
+    ) -> String {
         let mut args: Vec<(&str, &str)> = values
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
-        if let Some(status) = &status {
-            args.push(("status", status));
-        }
-        self.tf(&format!("refusal.{name}"), &args)
+        args.extend(status.map(|status| ("status", status)));
+        self.tf(&format!("{section}.{name}"), &args)
     }
 
-    /// Why an operation failed, in this language where the tables have the words, else in
-    /// the API's English.
+    /// Why an operation failed, in this language; only what the API alone can be told (a
+    /// JSON body it could not read, a resource no form names) stays in its English.
     pub fn error(self, e: &AppError) -> String {
         match e {
+            AppError::Unauthenticated => self.t("error.sign_in_first").to_owned(),
             AppError::WrongCredentials => self.t("error.wrong_credentials").to_owned(),
             AppError::RateLimited => self.t("error.rate_limited_detail").to_owned(),
+            AppError::Internal(_) => self.t("error.internal_detail").to_owned(),
+            AppError::FormUnreadable => self.t("error.form_unreadable").to_owned(),
+            AppError::TooLarge(bytes) => {
+                self.tf("error.too_large", &[("bytes", &bytes.to_string())])
+            }
             AppError::Conflict(refusal) => self.refusal(refusal),
+            AppError::Forbidden(denial) => self.named("denial", denial.parts(), None),
             AppError::NotFound(what) => {
                 // "account @alice": the form beside it shows whose.
                 let what = what
@@ -171,7 +181,7 @@ impl Lang {
                 .map(|i| format!("{}: {}", i.field, self.invalid(i)))
                 .collect::<Vec<_>>()
                 .join("; "),
-            e => e.to_string(),
+            AppError::BadRequest(_) => e.to_string(),
         }
     }
 
@@ -221,6 +231,7 @@ fn preferred(accept_language: &str) -> Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Denial;
     use std::collections::BTreeSet;
 
     #[test]
@@ -300,6 +311,43 @@ mod tests {
         assert_eq!(
             Lang::Fr.refusal(&paused),
             "cette offre est en pause : elle ne peut pas changer ainsi"
+        );
+    }
+
+    #[test]
+    fn every_denial_and_failure_has_words_in_both_languages() {
+        let mut failures: Vec<AppError> = Denial::one_of_each()
+            .into_iter()
+            .map(AppError::Forbidden)
+            .collect();
+        failures.extend([
+            AppError::Unauthenticated,
+            AppError::Internal("disk full".into()),
+            AppError::FormUnreadable,
+            AppError::TooLarge(65_536),
+        ]);
+        for e in &failures {
+            let (en, fr) = (Lang::En.error(e), Lang::Fr.error(e));
+            for words in [&en, &fr] {
+                assert!(!words.contains('{'), "{e:?}: {words}");
+            }
+            assert_ne!(en, fr, "{e:?} is not translated");
+        }
+        let not_contact = AppError::Forbidden(Denial::not_mutual_contact(" Bob "));
+        assert_eq!(
+            Lang::Fr.error(&not_contact),
+            "@bob n'est pas votre contact mutuel"
+        );
+        assert_eq!(not_contact.to_string(), "@bob is not your mutual contact");
+        assert_eq!(
+            Lang::Fr.error(&AppError::TooLarge(65_536)),
+            "l'envoi dépasse les 65536 octets acceptés"
+        );
+        // What went wrong inside stays in the log, in any language.
+        assert!(
+            !Lang::Fr
+                .error(&AppError::Internal("disk full".into()))
+                .contains("disk")
         );
     }
 

@@ -364,11 +364,7 @@ pub async fn upload_photo(
     Path(id): Path<String>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let unreadable = || {
-        PageError::from(AppError::BadRequest(
-            "the form could not be read; reload the page and try again".into(),
-        ))
-    };
+    let unreadable = || PageError::from(AppError::FormUnreadable);
     let id: MissingId = parse_id(&id, "missing-person record")?;
     let mut form = form.map_err(|_| unreadable())?;
     let mut token = String::new();

@@ -20,7 +20,7 @@ mod shelter;
 mod trends;
 
 use crate::auth::{Caller, MaybeCaller, cookie};
-use crate::error::AppError;
+use crate::error::{AppError, Denial};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
@@ -169,7 +169,7 @@ impl Ctx {
         if same_token(csrf, &caller.csrf_token) {
             Ok(caller)
         } else {
-            Err(AppError::forbidden(self.t("error.csrf")).into())
+            Err(AppError::Forbidden(Denial::FormToken).into())
         }
     }
 
@@ -177,7 +177,7 @@ impl Ctx {
     /// that the form was posted from another site is enough to refuse it.
     pub fn refuse_cross_site(&self) -> Result<(), PageError> {
         if self.cross_site {
-            Err(AppError::forbidden(self.t("error.csrf")).into())
+            Err(AppError::Forbidden(Denial::FormToken).into())
         } else {
             Ok(())
         }
@@ -358,10 +358,7 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(value)) => Ok(PageForm(value)),
-            Err(_) => Err(AppError::BadRequest(
-                "the form could not be read; reload the page and try again".into(),
-            )
-            .into()),
+            Err(_) => Err(AppError::FormUnreadable.into()),
         }
     }
 }
@@ -492,7 +489,7 @@ mod tests {
         assert!(flash_text(Lang::En, "flash.logged_out").is_some());
         assert!(flash_text(Lang::En, &format!("flash.{}", "no_such_key")).is_none());
         assert!(
-            flash_text(Lang::En, "error.csrf").is_none(),
+            flash_text(Lang::En, "error.wrong_credentials").is_none(),
             "not a flash key"
         );
         assert!(flash_text(Lang::En, "flash.contact_requested~<b>").is_none());
