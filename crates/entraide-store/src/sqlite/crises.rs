@@ -128,6 +128,11 @@ pub(super) fn set_crisis_status(
     }
 }
 
+/// Asks a person of a crisis, unless they were asked already (no change, no error).
+pub(super) const ASK: &str =
+    "INSERT INTO prompts (crisis_id, account_id, asked_at) VALUES (?1, ?2, ?3)
+     ON CONFLICT DO NOTHING";
+
 /// In the order given, each account once.
 pub(super) fn add_prompts(
     conn: &Connection,
@@ -135,9 +140,7 @@ pub(super) fn add_prompts(
     accounts: &[AccountId],
     at: Timestamp,
 ) -> Result<Vec<AccountId>> {
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO prompts (crisis_id, account_id, asked_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-    )?;
+    let mut insert = conn.prepare_cached(ASK)?;
     let mut new = Vec::new();
     for &account in accounts {
         if insert

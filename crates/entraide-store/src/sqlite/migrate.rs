@@ -36,6 +36,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "account_email",
         sql: include_str!("../../migrations/sqlite/0006_account_email.sql"),
     },
+    Migration {
+        version: 7,
+        name: "safety_checks_as_comparisons",
+        sql: include_str!("../../migrations/sqlite/0007_safety_checks_as_comparisons.sql"),
+    },
 ];
 
 /// Applies the migrations this database lacks, each in its own transaction.
@@ -44,7 +49,13 @@ const MIGRATIONS: &[Migration] = &[
 /// the same database at once (`entraide admin create` beside a running server) apply each
 /// migration once: the second waits, then finds it applied.
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {
-    let known = MIGRATIONS.last().map_or(0, |m| m.version);
+    apply_these(conn, MIGRATIONS)
+}
+
+/// Applies `migrations`, the first ones of `MIGRATIONS` (all of them but in tests, which
+/// stop short of one to see what it does to a database made by the ones before).
+fn apply_these(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
+    let known = migrations.last().map_or(0, |m| m.version);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -65,7 +76,7 @@ pub(super) fn apply(conn: &mut Connection) -> Result<()> {
             "the database is at schema version {current}, newer than this build knows ({known}): upgrade entraide"
         )));
     }
-    for m in MIGRATIONS {
+    for m in migrations {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let applied: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
@@ -88,4 +99,234 @@ pub(super) fn apply(conn: &mut Connection) -> Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sqlite::{crises, safety};
+    use rusqlite::params;
+
+    /// A database in a directory removed when dropped, with foreign keys enforced as the
+    /// store enforces them.
+    fn database() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let conn = Connection::open(dir.path().join("entraide.db")).expect("a database");
+        conn.pragma_update(None, "foreign_keys", true)
+            .expect("foreign keys");
+        (dir, conn)
+    }
+
+    /// The migrations up to and including `version`.
+    fn through(version: i64) -> &'static [Migration] {
+        let end = MIGRATIONS
+            .iter()
+            .position(|m| m.version == version)
+            .expect("a known version");
+        &MIGRATIONS[..=end]
+    }
+
+    fn opcodes(conn: &Connection, sql: &str) -> Vec<String> {
+        let mut explain = conn
+            .prepare(&format!("EXPLAIN {sql}"))
+            .expect("a statement to explain");
+        let count = explain.parameter_count();
+        let nulls = vec![rusqlite::types::Null; count];
+        explain
+            .query_map(rusqlite::params_from_iter(nulls), |r| r.get(1))
+            .expect("its program")
+            .collect::<rusqlite::Result<_>>()
+            .expect("its opcodes")
+    }
+
+    #[test]
+    fn no_statement_of_a_mark_builds_a_temporary_table() {
+        let (_dir, mut conn) = database();
+        apply(&mut conn).unwrap();
+        for sql in [safety::PUT, safety::APPEND_HISTORY, crises::ASK] {
+            let ops = opcodes(&conn, sql);
+            assert!(ops.iter().any(|op| op == "Insert" || op == "IdxInsert"));
+            assert!(
+                !ops.iter().any(|op| op == "OpenEphemeral"),
+                "{sql} builds a temporary table each time it runs: {ops:?}"
+            );
+        }
+        // What the test guards against, so it can't pass for a reason of its own: the
+        // same checks as the tables were first written.
+        let (_dir, mut before) = database();
+        apply_these(&mut before, through(6)).unwrap();
+        assert!(opcodes(&before, safety::APPEND_HISTORY).contains(&"OpenEphemeral".into()));
+    }
+
+    fn rows(conn: &Connection, sql: &str) -> Vec<Vec<rusqlite::types::Value>> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let columns = stmt.column_count();
+        stmt.query_map([], |r| (0..columns).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn rebuilding_the_safety_tables_keeps_their_rows_counts_and_checks() {
+        let (_dir, mut conn) = database();
+        apply_these(&mut conn, through(6)).unwrap();
+        let crisis = [1u8; 16];
+        let people: Vec<[u8; 16]> = (2..5).map(|n| [n; 16]).collect();
+        for (n, person) in people.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
+                 VALUES (?1, ?2, '', '', 'person', 0)",
+                params![&person[..], format!("person{n}")],
+            )
+            .unwrap();
+        }
+        conn.execute(
+            "INSERT INTO crises (id, title, description, kind, zone, status, starts_at,
+                                 created_at, updated_at)
+             VALUES (?1, 'Paris', '', 'attack', '{}', 'active', 0, 0, 0)",
+            [&crisis[..]],
+        )
+        .unwrap();
+        // Marks as the store writes them: two safe, one on someone's behalf, a history
+        // row each and a rejection, which leaves no status.
+        let marks = [
+            (people[0], "safe", "own", None),
+            (people[1], "need_help", "own", None),
+            (people[2], "safe", "on_behalf", Some(people[0])),
+        ];
+        for (at, (person, status, origin, by)) in marks.into_iter().enumerate() {
+            conn.execute(
+                safety::PUT,
+                params![
+                    &crisis[..],
+                    &person[..],
+                    status,
+                    "a message",
+                    origin,
+                    by.as_ref().map(|b| &b[..]),
+                    at as i64
+                ],
+            )
+            .unwrap();
+            conn.execute(
+                safety::APPEND_HISTORY,
+                params![
+                    &crisis[..],
+                    &person[..],
+                    origin,
+                    status,
+                    None::<String>,
+                    by.as_ref().map(|b| &b[..]),
+                    at as i64
+                ],
+            )
+            .unwrap();
+        }
+        conn.execute(
+            safety::APPEND_HISTORY,
+            params![
+                &crisis[..],
+                &people[2][..],
+                "reject",
+                None::<String>,
+                None::<String>,
+                None::<Vec<u8>>,
+                9
+            ],
+        )
+        .unwrap();
+        let marks_sql = "SELECT * FROM safety_marks ORDER BY account_id";
+        let history_sql = "SELECT * FROM safety_history ORDER BY id";
+        let counts_sql = "SELECT safe, need_help, not_in_area FROM crisis_counts";
+        let before = (
+            rows(&conn, marks_sql),
+            rows(&conn, history_sql),
+            rows(&conn, counts_sql),
+        );
+        assert_eq!(before.0.len(), 3);
+        assert_eq!(before.1.len(), 4);
+
+        apply(&mut conn).unwrap();
+        let after = (
+            rows(&conn, marks_sql),
+            rows(&conn, history_sql),
+            rows(&conn, counts_sql),
+        );
+        assert_eq!(after, before, "the rows, their ids and the counts are kept");
+        let need_help: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM safety_marks INDEXED BY safety_marks_need_help
+                 WHERE crisis_id = ?1 AND status = 'need_help'",
+                [&crisis[..]],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(need_help, 1, "the need-help index is back");
+
+        // The checks refuse what they refused, and accept what they accepted.
+        let refused = conn.execute(
+            safety::PUT,
+            params![
+                &crisis[..],
+                &people[0][..],
+                "dead",
+                None::<String>,
+                "own",
+                None::<Vec<u8>>,
+                10
+            ],
+        );
+        assert!(refused.unwrap_err().to_string().contains("CHECK"));
+        let refused = conn.execute(
+            safety::APPEND_HISTORY,
+            params![
+                &crisis[..],
+                &people[0][..],
+                "deleted",
+                "safe",
+                None::<String>,
+                None::<Vec<u8>>,
+                10
+            ],
+        );
+        assert!(refused.unwrap_err().to_string().contains("CHECK"));
+        let refused = conn.execute(
+            safety::APPEND_HISTORY,
+            params![
+                &crisis[..],
+                &people[0][..],
+                "own",
+                "missing",
+                None::<String>,
+                None::<Vec<u8>>,
+                10
+            ],
+        );
+        assert!(refused.unwrap_err().to_string().contains("CHECK"));
+
+        // The triggers are back: counts follow a changed mark and a deleted one.
+        conn.execute(
+            safety::PUT,
+            params![
+                &crisis[..],
+                &people[1][..],
+                "not_in_area",
+                None::<String>,
+                "own",
+                None::<Vec<u8>>,
+                11
+            ],
+        )
+        .unwrap();
+        conn.execute(
+            "DELETE FROM safety_marks WHERE account_id = ?1",
+            [&people[2][..]],
+        )
+        .unwrap();
+        let counts: (i64, i64, i64) = conn
+            .query_row(counts_sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        assert_eq!(counts, (1, 0, 1));
+    }
 }

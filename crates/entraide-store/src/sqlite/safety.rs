@@ -4,6 +4,7 @@ use super::convert::{
     Micros, Parsed, corrupt, current_mark, handle, mark_columns, maybe_location, missing_is,
     stored_time, time,
 };
+use super::crises;
 use crate::{
     ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkActionKind, MarkEvent, MarkWrite,
     NeedHelp, Result, StoreError,
@@ -30,19 +31,25 @@ fn standing(
     Ok(found.flatten())
 }
 
+/// Sets the mark that stands.
+pub(super) const PUT: &str =
+    "INSERT INTO safety_marks (crisis_id, account_id, status, message, origin, marked_by, at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+     ON CONFLICT (crisis_id, account_id) DO UPDATE
+     SET status = excluded.status, message = excluded.message, origin = excluded.origin,
+         marked_by = excluded.marked_by, at = excluded.at";
+
+/// Records what was done, never updated.
+pub(super) const APPEND_HISTORY: &str =
+    "INSERT INTO safety_history (crisis_id, account_id, action, status, message, actor, at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
 fn put(conn: &Connection, w: &MarkWrite, mark: &SafetyMark) -> Result<()> {
     let (origin, by) = match mark.origin {
         MarkOrigin::Own => ("own", None),
         MarkOrigin::OnBehalf { by } => ("on_behalf", Some(by.0)),
     };
-    conn.prepare_cached(
-        "INSERT INTO safety_marks (crisis_id, account_id, status, message, origin, marked_by, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (crisis_id, account_id) DO UPDATE
-         SET status = excluded.status, message = excluded.message, origin = excluded.origin,
-             marked_by = excluded.marked_by, at = excluded.at",
-    )?
-    .execute(params![
+    conn.prepare_cached(PUT)?.execute(params![
         w.crisis.0,
         w.account.0,
         mark.status.as_str(),
@@ -62,20 +69,17 @@ fn append_history(
     message: Option<&str>,
     actor: Option<AccountId>,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO safety_history (crisis_id, account_id, action, status, message, actor, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        w.crisis.0,
-        w.account.0,
-        action.as_str(),
-        status.map(SafetyStatus::as_str),
-        message,
-        actor.map(|a| a.0),
-        Micros(w.at)
-    ])
-    .map_err(missing_is("crisis or account"))?;
+    conn.prepare_cached(APPEND_HISTORY)?
+        .execute(params![
+            w.crisis.0,
+            w.account.0,
+            action.as_str(),
+            status.map(SafetyStatus::as_str),
+            message,
+            actor.map(|a| a.0),
+            Micros(w.at)
+        ])
+        .map_err(missing_is("crisis or account"))?;
     Ok(())
 }
 
@@ -113,10 +117,11 @@ pub(super) fn mark(conn: &Connection, w: MarkWrite) -> Result<Option<CurrentMark
             )?;
             // Someone who answers without having been asked (a link shared by a friend)
             // counts among those asked, so the counts add up.
-            conn.prepare_cached(
-                "INSERT INTO prompts (crisis_id, account_id, asked_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![w.crisis.0, w.account.0, Micros(w.at)])?;
+            conn.prepare_cached(crises::ASK)?.execute(params![
+                w.crisis.0,
+                w.account.0,
+                Micros(w.at)
+            ])?;
             let mark = SafetyMark {
                 status: *status,
                 message: message.clone(),
