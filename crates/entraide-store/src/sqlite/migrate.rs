@@ -167,17 +167,74 @@ mod tests {
             .unwrap()
     }
 
+    const CRISIS: [u8; 16] = [1; 16];
+
+    /// A mark and its history as the store writes them (`on_behalf` marks carry `by`).
+    struct Mark<'a> {
+        person: [u8; 16],
+        action: &'a str,
+        status: Option<&'a str>,
+        by: Option<[u8; 16]>,
+        at: i64,
+    }
+
+    impl Mark<'_> {
+        fn put(&self, conn: &Connection) -> rusqlite::Result<usize> {
+            let origin = if self.by.is_some() {
+                "on_behalf"
+            } else {
+                "own"
+            };
+            conn.execute(
+                safety::PUT,
+                params![
+                    CRISIS,
+                    self.person,
+                    self.status,
+                    "a message",
+                    origin,
+                    self.by,
+                    self.at
+                ],
+            )
+        }
+
+        fn append_history(&self, conn: &Connection) -> rusqlite::Result<usize> {
+            conn.execute(
+                safety::APPEND_HISTORY,
+                params![
+                    CRISIS,
+                    self.person,
+                    self.action,
+                    self.status,
+                    None::<String>,
+                    self.by,
+                    self.at
+                ],
+            )
+        }
+    }
+
+    fn mark<'a>(person: [u8; 16], action: &'a str, status: &'a str, at: i64) -> Mark<'a> {
+        Mark {
+            person,
+            action,
+            status: Some(status),
+            by: None,
+            at,
+        }
+    }
+
     #[test]
     fn rebuilding_the_safety_tables_keeps_their_rows_counts_and_checks() {
         let (_dir, mut conn) = database();
         apply_these(&mut conn, through(6)).unwrap();
-        let crisis = [1u8; 16];
         let people: Vec<[u8; 16]> = (2..5).map(|n| [n; 16]).collect();
         for (n, person) in people.iter().enumerate() {
             conn.execute(
                 "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
                  VALUES (?1, ?2, '', '', 'person', 0)",
-                params![&person[..], format!("person{n}")],
+                params![person, format!("person{n}")],
             )
             .unwrap();
         }
@@ -185,143 +242,74 @@ mod tests {
             "INSERT INTO crises (id, title, description, kind, zone, status, starts_at,
                                  created_at, updated_at)
              VALUES (?1, 'Paris', '', 'attack', '{}', 'active', 0, 0, 0)",
-            [&crisis[..]],
+            [CRISIS],
         )
         .unwrap();
-        // Marks as the store writes them: two safe, one on someone's behalf, a history
-        // row each and a rejection, which leaves no status.
+        // Two marked safe (one on their behalf), one who needs help, and a rejection,
+        // which leaves no status and no standing mark.
         let marks = [
-            (people[0], "safe", "own", None),
-            (people[1], "need_help", "own", None),
-            (people[2], "safe", "on_behalf", Some(people[0])),
+            mark(people[0], "own", "safe", 0),
+            mark(people[1], "own", "need_help", 1),
+            Mark {
+                by: Some(people[0]),
+                ..mark(people[2], "on_behalf", "safe", 2)
+            },
         ];
-        for (at, (person, status, origin, by)) in marks.into_iter().enumerate() {
-            conn.execute(
-                safety::PUT,
-                params![
-                    &crisis[..],
-                    &person[..],
-                    status,
-                    "a message",
-                    origin,
-                    by.as_ref().map(|b| &b[..]),
-                    at as i64
-                ],
-            )
-            .unwrap();
-            conn.execute(
-                safety::APPEND_HISTORY,
-                params![
-                    &crisis[..],
-                    &person[..],
-                    origin,
-                    status,
-                    None::<String>,
-                    by.as_ref().map(|b| &b[..]),
-                    at as i64
-                ],
-            )
-            .unwrap();
+        for m in &marks {
+            m.put(&conn).unwrap();
+            m.append_history(&conn).unwrap();
         }
-        conn.execute(
-            safety::APPEND_HISTORY,
-            params![
-                &crisis[..],
-                &people[2][..],
-                "reject",
-                None::<String>,
-                None::<String>,
-                None::<Vec<u8>>,
-                9
-            ],
-        )
-        .unwrap();
+        let rejection = Mark {
+            status: None,
+            ..mark(people[2], "reject", "", 3)
+        };
+        rejection.append_history(&conn).unwrap();
         let marks_sql = "SELECT * FROM safety_marks ORDER BY account_id";
         let history_sql = "SELECT * FROM safety_history ORDER BY id";
         let counts_sql = "SELECT safe, need_help, not_in_area FROM crisis_counts";
-        let before = (
-            rows(&conn, marks_sql),
-            rows(&conn, history_sql),
-            rows(&conn, counts_sql),
-        );
-        assert_eq!(before.0.len(), 3);
-        assert_eq!(before.1.len(), 4);
+        let read_all = |conn: &Connection| {
+            (
+                rows(conn, marks_sql),
+                rows(conn, history_sql),
+                rows(conn, counts_sql),
+            )
+        };
+        let before = read_all(&conn);
+        assert_eq!((before.0.len(), before.1.len()), (3, 4));
 
         apply(&mut conn).unwrap();
-        let after = (
-            rows(&conn, marks_sql),
-            rows(&conn, history_sql),
-            rows(&conn, counts_sql),
+        assert_eq!(
+            read_all(&conn),
+            before,
+            "the rows, their ids and the counts are kept"
         );
-        assert_eq!(after, before, "the rows, their ids and the counts are kept");
         let need_help: i64 = conn
             .query_row(
                 "SELECT count(*) FROM safety_marks INDEXED BY safety_marks_need_help
                  WHERE crisis_id = ?1 AND status = 'need_help'",
-                [&crisis[..]],
+                [CRISIS],
                 |r| r.get(0),
             )
             .unwrap();
         assert_eq!(need_help, 1, "the need-help index is back");
 
-        // The checks refuse what they refused, and accept what they accepted.
-        let refused = conn.execute(
-            safety::PUT,
-            params![
-                &crisis[..],
-                &people[0][..],
-                "dead",
-                None::<String>,
-                "own",
-                None::<Vec<u8>>,
-                10
-            ],
-        );
-        assert!(refused.unwrap_err().to_string().contains("CHECK"));
-        let refused = conn.execute(
-            safety::APPEND_HISTORY,
-            params![
-                &crisis[..],
-                &people[0][..],
-                "deleted",
-                "safe",
-                None::<String>,
-                None::<Vec<u8>>,
-                10
-            ],
-        );
-        assert!(refused.unwrap_err().to_string().contains("CHECK"));
-        let refused = conn.execute(
-            safety::APPEND_HISTORY,
-            params![
-                &crisis[..],
-                &people[0][..],
-                "own",
-                "missing",
-                None::<String>,
-                None::<Vec<u8>>,
-                10
-            ],
-        );
-        assert!(refused.unwrap_err().to_string().contains("CHECK"));
+        // The checks refuse what they refused.
+        let refused = [
+            mark(people[0], "own", "dead", 10).put(&conn),
+            mark(people[0], "deleted", "safe", 10).append_history(&conn),
+            mark(people[0], "own", "missing", 10).append_history(&conn),
+        ];
+        for outcome in refused {
+            assert!(outcome.unwrap_err().to_string().contains("CHECK"));
+        }
 
         // The triggers are back: counts follow a changed mark and a deleted one.
-        conn.execute(
-            safety::PUT,
-            params![
-                &crisis[..],
-                &people[1][..],
-                "not_in_area",
-                None::<String>,
-                "own",
-                None::<Vec<u8>>,
-                11
-            ],
-        )
-        .unwrap();
+        mark(people[1], "own", "not_in_area", 11)
+            .put(&conn)
+            .unwrap();
         conn.execute(
             "DELETE FROM safety_marks WHERE account_id = ?1",
-            [&people[2][..]],
+            [people[2]],
         )
         .unwrap();
         let counts: (i64, i64, i64) = conn
