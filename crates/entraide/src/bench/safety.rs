@@ -15,7 +15,9 @@
 //! path allows).
 //!
 //! The load generator shares the machine's cores with the server, so the figures are a
-//! floor for a server on its own machine.
+//! floor for a server on its own machine. It runs on threads of its own (`LoadGenerator`),
+//! as a separate process would, while the server runs on the process's runtime as under
+//! `entraide serve`.
 
 use super::{Latency, micros_histogram, record};
 use anyhow::Context;
@@ -128,14 +130,22 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
     }));
     let errors = Arc::new(AtomicU64::new(0));
     let phase = Duration::from_secs(args.seconds);
+    let load = LoadGenerator::new()?;
 
     eprintln!(
         "closed loop: {} connections for {} s…",
         args.connections, args.seconds
     );
     let before = store.write_stats();
-    let (closed_rate, closed) =
-        closed_loop(&target, Requests::Marks, args.connections, phase, &errors).await?;
+    let (closed_rate, closed) = load
+        .run(closed_loop(
+            target.clone(),
+            Requests::Marks,
+            args.connections,
+            phase,
+            errors.clone(),
+        ))
+        .await?;
     let after = store.write_stats();
     let marks_per_commit =
         (after.marks - before.marks) as f64 / (after.commits - before.commits).max(1) as f64;
@@ -145,7 +155,9 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         "open loop at {open_rate:.0} marks/s for {} s…",
         args.seconds
     );
-    let (open_achieved, open) = open_loop(&target, open_rate, phase, &errors).await?;
+    let (open_achieved, open) = load
+        .run(open_loop(target.clone(), open_rate, phase, errors.clone()))
+        .await?;
 
     eprintln!(
         "the store alone: {} writers for {} s…",
@@ -157,18 +169,26 @@ async fn measure(args: &SafetyBench, database: &Database) -> anyhow::Result<Resu
         "HTTP alone: {} connections to a server that only answers, for {} s…",
         args.connections, args.seconds
     );
-    let http_alone_rate = http_alone(&target, args.connections, phase, &errors).await?;
+    let http_alone_rate = http_alone(&load, &target, args.connections, phase, &errors).await?;
 
     eprintln!(
         "the request path alone: {} connections sending marks refused before the store, for {} s…",
         args.connections, args.seconds
     );
-    let (request_path_rate, _) =
-        closed_loop(&target, Requests::Refused, args.connections, phase, &errors).await?;
+    let (request_path_rate, _) = load
+        .run(closed_loop(
+            target.clone(),
+            Requests::Refused,
+            args.connections,
+            phase,
+            errors.clone(),
+        ))
+        .await?;
 
     eprintln!("reading the statuses of {contacts} contacts…");
-    let (contact_statuses, contacts_listed) =
-        read_contact_statuses(&target, &reader_token, crisis).await?;
+    let (contact_statuses, contacts_listed) = load
+        .run(read_contact_statuses(target.clone(), reader_token, crisis))
+        .await?;
 
     let _ = stop_server.send(());
     server.await??;
@@ -260,19 +280,19 @@ async fn befriend_first(
 /// The latency of reading one's contacts' statuses, after the marks phases gave them one;
 /// also how many contacts the answer listed, to show the read did the whole work.
 async fn read_contact_statuses(
-    target: &Arc<Target>,
-    token: &str,
+    target: Arc<Target>,
+    token: String,
     crisis: CrisisId,
 ) -> anyhow::Result<(Latency, usize)> {
     const READS: usize = 2_000;
-    let mut connection = Connection::open(target).await?;
+    let mut connection = Connection::open(&target).await?;
     let path = format!("/api/v1/crises/{crisis}/contacts");
     let mut histogram = micros_histogram();
     let mut listed = 0;
     for _ in 0..READS {
         let sent = Instant::now();
         let (status, body) = connection
-            .send("GET", &path, token, b"")
+            .send("GET", &path, &token, b"")
             .await
             .context("reading contact statuses")?;
         record(&mut histogram, sent.elapsed());
@@ -299,6 +319,43 @@ enum Requests {
     /// Marks with a status that doesn't exist, refused (422) once the session, the body and
     /// its validation have run: a mark's request path without the store.
     Refused,
+}
+
+/// The load generator's threads: a Tokio runtime of its own, with a worker per core, as a
+/// separate process such as wrk would have. On the server's runtime, its tasks and the
+/// server's were stolen back and forth between the two workers, and the closed loop
+/// measured the scheduler's churn as much as the server (README, Performance: 1.11x fewer
+/// marks per second than with runtimes apart).
+struct LoadGenerator(Option<tokio::runtime::Runtime>);
+
+impl LoadGenerator {
+    fn new() -> std::io::Result<Self> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("entraide-load")
+            .enable_all()
+            .build()?;
+        Ok(Self(Some(runtime)))
+    }
+
+    /// Runs a phase's requests on the load generator's threads.
+    async fn run<T: Send + 'static>(
+        &self,
+        phase: impl Future<Output = anyhow::Result<T>> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let runtime = self.0.as_ref().expect("the runtime lives until dropped");
+        runtime.spawn(phase).await?
+    }
+}
+
+impl Drop for LoadGenerator {
+    fn drop(&mut self) {
+        // Dropped from the server's runtime, where waiting for threads to stop is not allowed.
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 /// One keep-alive HTTP/1.1 connection, as a phone would hold, spoken directly on the socket:
@@ -456,6 +513,7 @@ async fn store_alone(
 /// nothing else: no middleware, no session, no store. The gap between this and the closed
 /// loop is what a mark costs beyond HTTP itself.
 async fn http_alone(
+    load: &LoadGenerator,
     target: &Arc<Target>,
     connections: usize,
     duration: Duration,
@@ -499,30 +557,31 @@ async fn http_alone(
             })
             .into_future(),
     );
-    let (rate, _) = closed_loop(
-        &only_answers,
-        Requests::Marks,
-        connections,
-        duration,
-        errors,
-    )
-    .await?;
+    let (rate, _) = load
+        .run(closed_loop(
+            only_answers,
+            Requests::Marks,
+            connections,
+            duration,
+            errors.clone(),
+        ))
+        .await?;
     let _ = stop.send(());
     server.await??;
     Ok(rate)
 }
 
 async fn closed_loop(
-    target: &Arc<Target>,
+    target: Arc<Target>,
     requests: Requests,
     connections: usize,
     duration: Duration,
-    errors: &Arc<AtomicU64>,
+    errors: Arc<AtomicU64>,
 ) -> anyhow::Result<(f64, Latency)> {
     let stop = Arc::new(AtomicBool::new(false));
     let mut opened = Vec::with_capacity(connections);
     for _ in 0..connections {
-        opened.push(Connection::open(target).await?);
+        opened.push(Connection::open(&target).await?);
     }
     let started = Instant::now();
     let workers: Vec<_> = opened
@@ -570,10 +629,10 @@ async fn acknowledged(
 /// Marks sent on a fixed schedule, whatever the answers: latency counts from the time a mark
 /// was due, so a slow answer that delays the next send is counted, not hidden.
 async fn open_loop(
-    target: &Arc<Target>,
+    target: Arc<Target>,
     rate: f64,
     duration: Duration,
-    errors: &Arc<AtomicU64>,
+    errors: Arc<AtomicU64>,
 ) -> anyhow::Result<(f64, Latency)> {
     const CONNECTIONS: usize = 256;
     let total = (rate * duration.as_secs_f64()) as usize;
@@ -581,7 +640,7 @@ async fn open_loop(
     let started = Instant::now() + Duration::from_millis(100);
     let mut workers = Vec::with_capacity(CONNECTIONS);
     for worker in 0..CONNECTIONS {
-        let mut connection = Connection::open(target).await?;
+        let mut connection = Connection::open(&target).await?;
         let errors = errors.clone();
         workers.push(tokio::spawn(async move {
             let mut histogram = micros_histogram();
