@@ -83,11 +83,23 @@ async fn open_browser(driver: &Chromedriver, profile: &Path) -> Result<Browser> 
     let serde_json::Value::Object(capabilities) = capabilities else {
         unreachable!()
     };
-    ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&driver.url)
-        .await
-        .context("opening a browser session")
+    // On a loaded machine chromedriver has dropped the request that starts a browser (CI,
+    // session 17: "webdriver server did not respond"); a new request then succeeds.
+    let mut attempt = 1;
+    loop {
+        let opened = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&driver.url)
+            .await;
+        match opened {
+            Err(e) if attempt < 3 => {
+                eprintln!("opening a browser session, attempt {attempt}: {e}; trying again");
+                attempt += 1;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            opened => return opened.context("opening a browser session"),
+        }
+    }
 }
 
 async fn fill(browser: &Browser, css: &str, text: &str) -> Result<()> {

@@ -205,6 +205,31 @@ pub struct InboxItem {
     pub event: Event,
 }
 
+/// The inbox's order, on both backends: newest first; at equal times, notifications (as
+/// given: newest arrival first) before contacts' marks, those by handle then crisis. Keeps
+/// the newest `limit`.
+pub(crate) fn inbox_order(
+    notifications: Vec<InboxItem>,
+    mut marks: Vec<InboxItem>,
+    limit: u32,
+) -> Vec<InboxItem> {
+    marks.sort_by(|a, b| {
+        let key = |item: &InboxItem| match &item.event {
+            Event::ContactStatus {
+                handle, crisis_id, ..
+            } => (std::cmp::Reverse(item.at), handle.clone(), crisis_id.0),
+            _ => (std::cmp::Reverse(item.at), String::new(), uuid::Uuid::nil()),
+        };
+        key(a).cmp(&key(b))
+    });
+    let mut items = notifications;
+    items.extend(marks);
+    // Stable: at equal times, notifications stay before marks.
+    items.sort_by_key(|item| std::cmp::Reverse(item.at));
+    items.truncate(limit as usize);
+    items
+}
+
 /// An `Idempotency-Key`, scoped to who sent it and where, so two clients choosing the same
 /// key never see each other's responses.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

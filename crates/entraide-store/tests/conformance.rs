@@ -75,7 +75,7 @@ conformance! {
         a_mark_names_the_mutual_contacts_to_tell_and_only_them,
     }
     inbox {
-        the_inbox_holds_my_notifications_and_my_contacts_changes,
+        the_inbox_holds_my_notifications_and_where_my_contacts_stand,
         an_ended_contact_stops_showing_in_the_inbox,
     }
     trends {

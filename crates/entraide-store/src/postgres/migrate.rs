@@ -30,6 +30,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "account_email",
         include_str!("../../migrations/postgres/0006_account_email.sql"),
     ),
+    (
+        7,
+        "inbox_reads_standing_marks",
+        include_str!("../../migrations/postgres/0007_inbox_reads_standing_marks.sql"),
+    ),
 ];
 
 /// The advisory lock that serializes migrations: "entraide" in ASCII, unlikely to collide

@@ -861,9 +861,9 @@ impl Store for PostgresStore {
         let client = self.client().await?;
         let limit = i64::from(limit);
         let params: &cached::Params = &[&account.0, &limit];
-        // Contacts' changes are read from the mark history rather than copied into every
-        // contact's inbox: a mark costs one row, not one per contact.
-        let (notifications, changes) = tokio::try_join!(
+        // Contacts' marks are read where they stand rather than copied into every contact's
+        // inbox: a mark costs one row, not one per contact (see the SQLite backend's inbox).
+        let (notifications, marks) = tokio::try_join!(
             cached::query(
                 &client,
                 "SELECT event, at FROM notifications WHERE account_id = $1
@@ -872,18 +872,18 @@ impl Store for PostgresStore {
             ),
             cached::query(
                 &client,
-                "SELECT h.crisis_id, a.handle, a.display_name, h.status, h.message, h.at,
+                "SELECT m.crisis_id, a.handle, a.display_name, m.status, m.message, m.at,
                         b.handle AS marked_by
                  FROM contacts c
-                 JOIN safety_history h ON h.account_id = c.contact_id
-                 JOIN accounts a ON a.id = h.account_id
-                 LEFT JOIN accounts b ON b.id = h.actor
+                 JOIN safety_marks m ON m.account_id = c.contact_id
+                 JOIN accounts a ON a.id = m.account_id
+                 LEFT JOIN accounts b ON b.id = m.marked_by
                  WHERE c.account_id = $1 AND c.state = 'mutual'
-                 ORDER BY h.at DESC, h.id DESC LIMIT $2",
+                 ORDER BY m.at DESC, a.handle, m.crisis_id LIMIT $2",
                 params,
             ),
         )?;
-        let mut items = Vec::with_capacity(notifications.len() + changes.len());
+        let mut items = Vec::with_capacity(notifications.len());
         for row in &notifications {
             let event = serde_json::from_value(row.try_get("event")?).map_err(|e| {
                 StoreError::Backend(format!("unreadable notification in the database: {e}"))
@@ -893,26 +893,21 @@ impl Store for PostgresStore {
                 event,
             });
         }
-        for row in &changes {
+        let mut standing = Vec::with_capacity(marks.len());
+        for row in &marks {
             let at = row.try_get("at")?;
             let event = Event::ContactStatus {
                 crisis_id: CrisisId(row.try_get("crisis_id")?),
                 handle: row.try_get("handle")?,
                 display_name: row.try_get("display_name")?,
-                status: row
-                    .try_get::<_, Option<&str>>("status")?
-                    .map(|s| rows::parse("safety status", s))
-                    .transpose()?,
+                status: Some(rows::parse("safety status", row.try_get("status")?)?),
                 message: row.try_get("message")?,
                 marked_by: row.try_get("marked_by")?,
                 updated_at: at,
             };
-            items.push(InboxItem { at, event });
+            standing.push(InboxItem { at, event });
         }
-        // Stable: on equal times, notifications come before contacts' changes.
-        items.sort_by_key(|item| std::cmp::Reverse(item.at));
-        items.truncate(limit as usize);
-        Ok(items)
+        Ok(crate::model::inbox_order(items, standing, limit as u32))
     }
 
     // --- idempotent retries ---

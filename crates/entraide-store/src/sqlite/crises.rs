@@ -1,9 +1,9 @@
 //! Crises, and who was asked about them.
 
 use super::convert::{
-    Micros, Parsed, StoredZone, Violation, account_id, current_mark, mark_columns, missing_is,
-    time, violation,
+    Micros, Parsed, StoredZone, Violation, account_id, missing_is, time, violation,
 };
+use super::standing::Shared;
 use crate::{Prompt, Result, StoreError};
 use entraide_core::Refusal;
 use entraide_core::{AccountId, Crisis, CrisisId, CrisisKind, CrisisStatus, Timestamp};
@@ -160,27 +160,30 @@ pub(super) fn prompted(conn: &Connection, crisis: CrisisId) -> Result<Vec<Accoun
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Newest question first (time asked, then crisis id).
-pub(super) fn prompts_for(conn: &Connection, account: AccountId) -> Result<Vec<Prompt>> {
+/// Newest question first (time asked, then crisis id), each with my answer as it stands.
+pub(super) fn prompts_for(
+    conn: &Connection,
+    standing: &Shared,
+    account: AccountId,
+) -> Result<Vec<Prompt>> {
     let sql = concat!(
         "SELECT ",
         crisis_columns!(),
-        ", p.asked_at, ",
-        mark_columns!("m", "b"),
-        " FROM prompts p
+        ", p.asked_at FROM prompts p
          JOIN crises c ON c.id = p.crisis_id
-         LEFT JOIN safety_marks m ON m.crisis_id = p.crisis_id AND m.account_id = p.account_id
-         LEFT JOIN accounts b ON b.id = m.marked_by
          WHERE p.account_id = ?1
          ORDER BY p.asked_at DESC, c.id DESC"
     );
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([account.0], |r| {
-        Ok(Prompt {
-            crisis: crisis(r)?,
-            asked_at: time(r, CRISIS_COLUMNS)?,
-            mark: current_mark(r, CRISIS_COLUMNS + 1)?,
+    let rows = stmt.query_map([account.0], |r| Ok((crisis(r)?, time(r, CRISIS_COLUMNS)?)))?;
+    let asked = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let standing = standing.read();
+    Ok(asked
+        .into_iter()
+        .map(|(crisis, asked_at)| Prompt {
+            mark: standing.get((crisis.id, account)).cloned(),
+            crisis,
+            asked_at,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect())
 }

@@ -1,12 +1,16 @@
-//! The inbox: notifications left for a person, and their contacts' status changes.
+//! The inbox: notifications left for a person, and where their contacts stand.
 //!
-//! Contacts' changes are not copied to each contact when a mark is written (fan-out on
-//! read): a mark stays two rows however many contacts one has, which is what keeps marks
-//! fast when 4 million people answer in a day. The inbox reads them from the history.
+//! Contacts' marks are not copied to each contact when a mark is written (fan-out on
+//! read): a mark stays one row however many contacts one has, which is what keeps marks
+//! fast when 4 million people answer in a day. The inbox reads the marks that stand (see
+//! `standing`): each contact's latest word in each crisis, not every step before it, which
+//! the live stream told as it happened.
 
-use super::convert::{Micros, Parsed, missing_is, time};
+use super::convert::{Micros, missing_is, time};
+use super::safety;
+use super::standing::Shared;
 use crate::{InboxItem, Result};
-use entraide_core::{AccountId, CrisisId, Event, Timestamp};
+use entraide_core::{AccountId, Event, Timestamp};
 use rusqlite::{Connection, params};
 
 pub(super) fn notify(
@@ -27,51 +31,48 @@ pub(super) fn notify(
     Ok(())
 }
 
-/// Newest first; among items of the same time, notifications before status changes, each
-/// in reverse order of arrival.
-pub(super) fn inbox(conn: &Connection, account: AccountId, limit: u32) -> Result<Vec<InboxItem>> {
+/// Newest first; among items of the same time, notifications (newest arrival first) before
+/// contacts' marks (by handle, then crisis).
+pub(super) fn inbox(
+    conn: &Connection,
+    standing: &Shared,
+    account: AccountId,
+    limit: u32,
+) -> Result<Vec<InboxItem>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT at, event, crisis_id, handle, display_name, status, message, marked_by FROM (
-             SELECT * FROM (
-                 SELECT n.at AS at, 0 AS src, n.id AS seq, n.event AS event, NULL AS crisis_id, NULL AS handle,
-                        NULL AS display_name, NULL AS status, NULL AS message, NULL AS marked_by
-                 FROM notifications n
-                 WHERE n.account_id = ?1
-                 ORDER BY n.at DESC, n.id DESC
-                 LIMIT ?2
-             )
-             UNION ALL
-             SELECT h.at, 1, h.id, NULL, h.crisis_id, a.handle, a.display_name, h.status, h.message, b.handle
-             FROM contacts c
-             JOIN safety_history h ON h.account_id = c.contact_id
-             JOIN accounts a ON a.id = h.account_id
-             LEFT JOIN accounts b ON b.id = h.actor
-             WHERE c.account_id = ?1 AND c.state = 'mutual'
-         )
-         ORDER BY at DESC, src, seq DESC
-         LIMIT ?2",
+        "SELECT at, event FROM notifications WHERE account_id = ?1
+         ORDER BY at DESC, id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![account.0, limit], |r| {
-        let at = time(r, 0)?;
-        let event = match r.get::<_, Option<String>>(1)? {
-            Some(json) => serde_json::from_str(&json).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    1,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?,
-            None => Event::ContactStatus {
-                crisis_id: CrisisId(r.get(2)?),
-                handle: r.get(3)?,
-                display_name: r.get(4)?,
-                status: r.get::<_, Option<Parsed<_>>>(5)?.map(|p| p.0),
-                message: r.get(6)?,
-                marked_by: r.get(7)?,
-                updated_at: at,
-            },
-        };
-        Ok(InboxItem { at, event })
+        let event = serde_json::from_str(&r.get::<_, String>(1)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+        })?;
+        Ok(InboxItem {
+            at: time(r, 0)?,
+            event,
+        })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let notifications = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let contacts = safety::mutual_contacts(conn, account)?;
+    let mut marks = Vec::new();
+    {
+        let standing = standing.read();
+        for (contact, handle, display_name) in &contacts {
+            for (crisis_id, mark) in standing.of_account(*contact) {
+                marks.push(InboxItem {
+                    at: mark.at,
+                    event: Event::ContactStatus {
+                        crisis_id,
+                        handle: handle.to_string(),
+                        display_name: display_name.clone(),
+                        status: Some(mark.status),
+                        message: mark.message.clone(),
+                        marked_by: mark.marked_by.as_ref().map(ToString::to_string),
+                        updated_at: mark.at,
+                    },
+                });
+            }
+        }
+    }
+    Ok(crate::model::inbox_order(notifications, marks, limit))
 }

@@ -41,6 +41,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "safety_checks_as_comparisons",
         sql: include_str!("../../migrations/sqlite/0007_safety_checks_as_comparisons.sql"),
     },
+    Migration {
+        version: 8,
+        name: "standing_marks_in_memory",
+        sql: include_str!("../../migrations/sqlite/0008_standing_marks_in_memory.sql"),
+    },
 ];
 
 /// Applies the migrations this database lacks, each in its own transaction.
@@ -104,7 +109,7 @@ fn apply_these(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sqlite::{crises, safety};
+    use crate::sqlite::{crises, safety, standing};
     use rusqlite::params;
 
     /// A database in a directory removed when dropped, with foreign keys enforced as the
@@ -185,8 +190,14 @@ mod tests {
             } else {
                 "own"
             };
+            // The statement as the store wrote marks until migration 0008.
             conn.execute(
-                safety::PUT,
+                "INSERT INTO safety_marks
+                     (crisis_id, account_id, status, message, origin, marked_by, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (crisis_id, account_id) DO UPDATE
+                 SET status = excluded.status, message = excluded.message,
+                     origin = excluded.origin, marked_by = excluded.marked_by, at = excluded.at",
                 params![
                     CRISIS,
                     self.person,
@@ -277,7 +288,7 @@ mod tests {
         let before = read_all(&conn);
         assert_eq!((before.0.len(), before.1.len()), (3, 4));
 
-        apply(&mut conn).unwrap();
+        apply_these(&mut conn, through(7)).unwrap();
         assert_eq!(
             read_all(&conn),
             before,
@@ -316,5 +327,27 @@ mod tests {
             .query_row(counts_sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap();
         assert_eq!(counts, (1, 0, 1));
+
+        // 0008: the table becomes a snapshot of what stands, up to date with the whole
+        // history, which a start reads back with nothing to replay.
+        apply(&mut conn).unwrap();
+        let reflected: i64 = conn
+            .query_row("SELECT history_id FROM safety_marks_applied", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let last: i64 = conn
+            .query_row("SELECT max(id) FROM safety_history", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(reflected, last);
+        let standing = standing::load(&conn).unwrap();
+        let crisis = entraide_core::CrisisId(uuid::Uuid::from_bytes(CRISIS));
+        assert_eq!(standing.counts(crisis), (1, 0, 1));
+        let person = |n: usize| entraide_core::AccountId(uuid::Uuid::from_bytes(people[n]));
+        assert_eq!(
+            standing.get((crisis, person(1))).map(|m| m.status),
+            Some(entraide_core::SafetyStatus::NotInArea)
+        );
+        assert!(standing.get((crisis, person(2))).is_none());
     }
 }

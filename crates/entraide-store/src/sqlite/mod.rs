@@ -16,6 +16,7 @@ mod missing;
 mod places;
 mod safety;
 mod shelter;
+mod standing;
 mod writer;
 
 use crate::group_commit::{self, Queue};
@@ -69,6 +70,8 @@ pub struct SqliteStore {
     writes: Queue<Write, Result<()>>,
     reads: r2d2::Pool<SqliteConnectionManager>,
     stats: Arc<writer::Stats>,
+    /// The marks that stand: every read of statuses answers from here (see [`standing`]).
+    standing: standing::Shared,
 }
 
 impl SqliteStore {
@@ -81,6 +84,12 @@ impl SqliteStore {
     }
 
     fn open_blocking(dir: &Path) -> Result<Self> {
+        Self::open_flushing(dir, standing::FlushPolicy::DEFAULT)
+    }
+
+    /// As [`Self::open`], writing the snapshot of standing marks by `policy` (tests flush
+    /// often, to read back snapshots of every age).
+    fn open_flushing(dir: &Path, policy: standing::FlushPolicy) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| {
             StoreError::Backend(format!(
                 "cannot create the data directory {}: {e}",
@@ -107,6 +116,7 @@ impl SqliteStore {
         conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         migrate::apply(&mut conn)?;
+        let standing = standing::Shared::new(standing::load(&conn)?);
 
         let manager = SqliteConnectionManager::file(&path).with_init(|c| {
             c.busy_timeout(BUSY_TIMEOUT)?;
@@ -121,12 +131,14 @@ impl SqliteStore {
 
         let (writes, batches) = group_commit::queue(QUEUE_CAPACITY);
         let stats = Arc::new(writer::Stats::default());
-        writer::spawn(conn, batches, Arc::clone(&stats))
+        let marks = standing::Marks::new(standing.clone(), policy);
+        writer::spawn(conn, batches, Arc::clone(&stats), marks)
             .map_err(|e| StoreError::Backend(format!("starting the writer thread: {e}")))?;
         Ok(Self {
             writes,
             reads,
             stats,
+            standing,
         })
     }
 
@@ -153,12 +165,13 @@ impl SqliteStore {
         self.submit(WriteKind::Other, f).await
     }
 
-    /// As [`Self::write`], for a safety mark: see `WriteKind::Mark` for what `f` must keep.
+    /// As [`Self::write`], for a safety mark, which reads and stages what stands through
+    /// `Marks`: see `WriteKind::Mark` for what `f` must keep.
     async fn write_mark<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&Connection, &mut standing::Marks) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        self.submit(WriteKind::Mark, f).await
+        self.submit_job(WriteKind::Mark, f).await
     }
 
     /// As [`Self::write`], for a large write (an import batch): see `WriteKind::Bulk`.
@@ -174,11 +187,19 @@ impl SqliteStore {
         kind: WriteKind,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
+        self.submit_job(kind, move |conn, _| f(conn)).await
+    }
+
+    async fn submit_job<T: Send + 'static>(
+        &self,
+        kind: WriteKind,
+        f: impl FnOnce(&Connection, &mut standing::Marks) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
         // The result travels apart from the verdict: the job hands it over before COMMIT,
         // but it is taken only once the writer reports the commit succeeded.
         let (result_tx, mut result_rx) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move |conn| {
-            let _ = result_tx.send(f(conn)?);
+        let job: Job = Box::new(move |conn, marks| {
+            let _ = result_tx.send(f(conn, marks)?);
             Ok(())
         });
         self.writes
@@ -358,14 +379,16 @@ impl Store for SqliteStore {
     }
 
     async fn prompts_for(&self, account: AccountId) -> Result<Vec<Prompt>> {
-        self.read(move |c| crises::prompts_for(c, account)).await
+        let standing = self.standing.clone();
+        self.read(move |c| crises::prompts_for(c, &standing, account))
+            .await
     }
 
     async fn mark(&self, write: MarkWrite) -> Result<Marked> {
         let person = write.account;
-        self.write_mark(move |c| {
+        self.write_mark(move |c, marks| {
             Ok(Marked {
-                standing: safety::mark(c, write)?,
+                standing: safety::mark(c, marks, write)?,
                 contacts: accounts::mutual_contact_ids(c, person)?,
                 linked_records: missing::linked_to(c, person)?,
             })
@@ -383,16 +406,21 @@ impl Store for SqliteStore {
         crisis: CrisisId,
         me: AccountId,
     ) -> Result<Vec<ContactStatus>> {
-        self.read(move |c| safety::contact_statuses(c, crisis, me))
+        let standing = self.standing.clone();
+        self.read(move |c| safety::contact_statuses(c, &standing, crisis, me))
             .await
     }
 
     async fn crisis_stats(&self, crisis: CrisisId) -> Result<CrisisStats> {
-        self.read(move |c| safety::crisis_stats(c, crisis)).await
+        let standing = self.standing.clone();
+        self.read(move |c| safety::crisis_stats(c, &standing, crisis))
+            .await
     }
 
     async fn need_help(&self, crisis: CrisisId) -> Result<Vec<NeedHelp>> {
-        self.read(move |c| safety::need_help(c, crisis)).await
+        let standing = self.standing.clone();
+        self.read(move |c| safety::need_help(c, &standing, crisis))
+            .await
     }
 
     async fn notify(&self, recipients: &[AccountId], event: &Event, at: Timestamp) -> Result<()> {
@@ -402,7 +430,9 @@ impl Store for SqliteStore {
     }
 
     async fn inbox(&self, account: AccountId, limit: u32) -> Result<Vec<InboxItem>> {
-        self.read(move |c| inbox::inbox(c, account, limit)).await
+        let standing = self.standing.clone();
+        self.read(move |c| inbox::inbox(c, &standing, account, limit))
+            .await
     }
 
     async fn claim_idempotency_key(

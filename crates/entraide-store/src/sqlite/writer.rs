@@ -2,6 +2,7 @@
 //! connection on one thread turns what would be lock contention into a queue, and lets a
 //! batch of queued writes share one COMMIT, hence one fsync (see `group_commit`).
 
+use super::standing::Marks;
 use crate::group_commit::{Batches, Pending};
 use crate::{Result, StoreError, WriteStats};
 use rusqlite::Connection;
@@ -10,8 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A write's work, run on the writer thread inside its own savepoint. It hands its result
 /// back by other means (see `SqliteStore::write`): the queue only carries the verdict,
-/// which is known after COMMIT.
-pub(super) type Job = Box<dyn FnOnce(&Connection) -> Result<()> + Send>;
+/// which is known after COMMIT. A mark also reads and stages what stands through `Marks`.
+pub(super) type Job = Box<dyn FnOnce(&Connection, &mut Marks) -> Result<()> + Send>;
 
 pub(super) struct Write {
     pub job: Job,
@@ -70,6 +71,7 @@ pub(super) fn spawn(
     conn: Connection,
     mut batches: WriteBatches,
     stats: Arc<Stats>,
+    mut marks: Marks,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("entraide-sqlite-writer".into())
@@ -89,7 +91,11 @@ pub(super) fn spawn(
                         Err(e) => tracing::warn!(error = %e, "sqlite: wal_autocheckpoint"),
                     }
                 }
-                commit_batch(&conn, batch, &stats);
+                commit_batch(&conn, batch, &stats, &mut marks);
+            }
+            // A clean stop leaves the snapshot whole, so the next start replays nothing.
+            if let Err(e) = flush_all(&conn, &mut marks) {
+                tracing::warn!(error = %e, "sqlite: writing the standing marks at shutdown");
             }
         })?;
     Ok(())
@@ -100,28 +106,57 @@ fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn commit_batch(conn: &Connection, batch: Vec<Pending<Write, Result<()>>>, stats: &Stats) {
+fn flush_all(conn: &Connection, marks: &mut Marks) -> rusqlite::Result<()> {
+    exec(conn, "BEGIN IMMEDIATE")?;
+    match marks
+        .flush_due(conn, true)
+        .and_then(|()| exec(conn, "COMMIT"))
+    {
+        Ok(()) => {
+            marks.commit();
+            Ok(())
+        }
+        Err(e) => {
+            rollback(conn);
+            marks.discard();
+            Err(e)
+        }
+    }
+}
+
+fn commit_batch(
+    conn: &Connection,
+    batch: Vec<Pending<Write, Result<()>>>,
+    stats: &Stats,
+    marks: &mut Marks,
+) {
     if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {
         return fail_all(batch.into_iter().map(|p| p.reply), &e);
     }
+    if let Err(e) = marks.flush_due(conn, false) {
+        rollback(conn);
+        marks.discard();
+        return fail_all(batch.into_iter().map(|p| p.reply), &e);
+    }
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut marks = 0;
+    let mut marked = 0;
     let mut batch = batch.into_iter();
     while let Some(Pending { write, reply }) = batch.next() {
         let run = match write.kind {
-            WriteKind::Mark => without_savepoint(conn, write.job),
-            WriteKind::Bulk | WriteKind::Other => in_savepoint(conn, write.job),
+            WriteKind::Mark => without_savepoint(conn, marks, write.job),
+            WriteKind::Bulk | WriteKind::Other => in_savepoint(conn, marks, write.job),
         };
         match run {
             Ok(outcome) => {
                 if write.kind == WriteKind::Mark && outcome.is_ok() {
-                    marks += 1;
+                    marked += 1;
                 }
                 outcomes.push((reply, outcome));
             }
             // The transaction itself is broken (I/O error, disk full): nothing of it stands.
             Err(e) => {
                 rollback(conn);
+                marks.discard();
                 let replies = outcomes
                     .into_iter()
                     .map(|(r, _)| r)
@@ -133,10 +168,13 @@ fn commit_batch(conn: &Connection, batch: Vec<Pending<Write, Result<()>>>, stats
     }
     if let Err(e) = exec(conn, "COMMIT") {
         rollback(conn);
+        marks.discard();
         return fail_all(outcomes.into_iter().map(|(r, _)| r), &e);
     }
-    if marks > 0 {
-        stats.marks.fetch_add(marks, Ordering::Relaxed);
+    // Before any reply: whoever hears a mark is acknowledged can read it.
+    marks.commit();
+    if marked > 0 {
+        stats.marks.fetch_add(marked, Ordering::Relaxed);
         stats.commits.fetch_add(1, Ordering::Relaxed);
     }
     for (reply, outcome) in outcomes {
@@ -155,9 +193,9 @@ enum Broken {
 }
 
 /// Runs a job so that its failure (a conflict, a missing row) undoes only its own changes.
-fn in_savepoint(conn: &Connection, job: Job) -> Result<Result<()>, Broken> {
+fn in_savepoint(conn: &Connection, marks: &mut Marks, job: Job) -> Result<Result<()>, Broken> {
     exec(conn, "SAVEPOINT write")?;
-    let outcome = job(conn);
+    let outcome = job(conn, marks);
     if outcome.is_err() {
         exec(conn, "ROLLBACK TO write")?;
     }
@@ -168,9 +206,9 @@ fn in_savepoint(conn: &Connection, job: Job) -> Result<Result<()>, Broken> {
 /// Runs a job that fails only before its first change (`WriteKind::Mark`). SQLite counts
 /// the rows each statement changes, and a failed statement undoes its own: a failure that
 /// leaves the count where it was has left nothing behind.
-fn without_savepoint(conn: &Connection, job: Job) -> Result<Result<()>, Broken> {
+fn without_savepoint(conn: &Connection, marks: &mut Marks, job: Job) -> Result<Result<()>, Broken> {
     let before = conn.total_changes();
-    let outcome = job(conn);
+    let outcome = job(conn, marks);
     let changed = conn.total_changes() - before;
     match outcome {
         Err(e) if changed > 0 => Err(Broken::HalfWritten(changed, e)),
@@ -200,6 +238,9 @@ fn fail_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::CurrentMark;
+    use crate::sqlite::standing::{FlushPolicy, Key, Shared};
+    use entraide_core::{AccountId, CrisisId, MarkOrigin, SafetyStatus};
     use tokio::sync::oneshot;
 
     fn database() -> (tempfile::TempDir, Connection) {
@@ -210,27 +251,36 @@ mod tests {
         (dir, conn)
     }
 
-    fn insert(n: i64) -> impl Fn(&Connection) -> Result<()> {
-        move |c| {
+    fn insert(n: i64) -> impl Fn(&Connection, &mut Marks) -> Result<()> {
+        move |c, _| {
             c.execute("INSERT INTO rows (n) VALUES (?1)", [n])?;
             Ok(())
         }
     }
 
-    fn refuse(_: &Connection) -> Result<()> {
+    fn refuse(_: &Connection, _: &mut Marks) -> Result<()> {
         Err(StoreError::Conflict(entraide_core::Refusal::OwnContact))
     }
 
     /// Inserts 2, then fails.
     fn half_written() -> Job {
-        Box::new(|c| {
-            insert(2)(c)?;
-            refuse(c)
+        Box::new(|c, marks| {
+            insert(2)(c, marks)?;
+            refuse(c, marks)
         })
     }
 
     /// Commits `jobs` as one batch; each job's outcome, as its caller gets it.
     fn commit(conn: &Connection, jobs: Vec<(WriteKind, Job)>) -> Vec<Result<()>> {
+        let mut marks = Marks::new(Shared::default(), FlushPolicy::DEFAULT);
+        commit_with(conn, &mut marks, jobs)
+    }
+
+    fn commit_with(
+        conn: &Connection,
+        marks: &mut Marks,
+        jobs: Vec<(WriteKind, Job)>,
+    ) -> Vec<Result<()>> {
         let (batch, replies): (Vec<_>, Vec<_>) = jobs
             .into_iter()
             .map(|(kind, job)| {
@@ -239,7 +289,7 @@ mod tests {
                 (Pending { write, reply }, rx)
             })
             .unzip();
-        commit_batch(conn, batch, &Stats::default());
+        commit_batch(conn, batch, &Stats::default(), marks);
         replies
             .into_iter()
             .map(|mut rx| rx.try_recv().expect("every write is answered"))
@@ -323,5 +373,60 @@ mod tests {
         );
         assert!(outcomes[0].is_ok() && outcomes[1].is_err() && outcomes[2].is_ok());
         assert_eq!(stored(&conn), [1, 3]);
+    }
+
+    /// A mark that stages `status` for one person, then inserts `n`.
+    fn staging(key: Key, status: SafetyStatus, n: i64) -> Job {
+        Box::new(move |c, marks| {
+            insert(n)(c, marks)?;
+            let mark = CurrentMark {
+                status,
+                message: None,
+                origin: MarkOrigin::Own,
+                marked_by: None,
+                at: chrono::Utc::now(),
+            };
+            marks.stage(key, Some(mark), n);
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn readers_see_a_batch_marks_only_once_it_commits_and_never_a_failed_one() {
+        let (_dir, conn) = database();
+        let shared = Shared::default();
+        let mut marks = Marks::new(shared.clone(), FlushPolicy::DEFAULT);
+        let (ana, ben) = (
+            (CrisisId::new(), AccountId::new()),
+            (CrisisId::new(), AccountId::new()),
+        );
+        let outcomes = commit_with(
+            &conn,
+            &mut marks,
+            vec![(WriteKind::Mark, staging(ana, SafetyStatus::Safe, 1))],
+        );
+        assert!(outcomes[0].is_ok());
+        assert_eq!(
+            shared.read().get(ana).map(|m| m.status),
+            Some(SafetyStatus::Safe)
+        );
+
+        let outcomes = commit_with(
+            &conn,
+            &mut marks,
+            vec![
+                (WriteKind::Mark, staging(ana, SafetyStatus::NeedHelp, 4)),
+                (WriteKind::Mark, staging(ben, SafetyStatus::Safe, 5)),
+                (WriteKind::Mark, half_written()),
+            ],
+        );
+        assert!(outcomes.iter().all(Result::is_err));
+        let standing = shared.read();
+        assert_eq!(
+            standing.get(ana).map(|m| m.status),
+            Some(SafetyStatus::Safe)
+        );
+        assert!(standing.get(ben).is_none());
+        assert_eq!(stored(&conn), [1]);
     }
 }

@@ -1,14 +1,16 @@
 use super::*;
 use entraide_core::Event;
 
-pub async fn the_inbox_holds_my_notifications_and_my_contacts_changes(store: DynStore) {
+pub async fn the_inbox_holds_my_notifications_and_where_my_contacts_stand(store: DynStore) {
     let c = active_crisis(&store).await;
     let me = person(&store, "moi", "Moi").await;
     let friend = person(&store, "friend", "Friend").await;
     let helper = person(&store, "helper", "Helper").await;
     let pending = person(&store, "pending", "Pending").await;
     let stranger = person(&store, "stranger", "Stranger").await;
+    let cousin = person(&store, "cousin", "Cousin").await;
     befriend(&store, &me, &friend).await;
+    befriend(&store, &me, &cousin).await;
     befriend(&store, &friend, &helper).await;
     store
         .request_contact(me.id, pending.id, now())
@@ -59,34 +61,43 @@ pub async fn the_inbox_holds_my_notifications_and_my_contacts_changes(store: Dyn
             .unwrap();
     }
 
-    let friend_status =
-        |status, message: Option<&str>, marked_by: Option<&str>, s| Event::ContactStatus {
-            crisis_id: c.id,
-            handle: "friend".into(),
-            display_name: "Friend".into(),
-            status,
-            message: message.map(Into::into),
-            marked_by: marked_by.map(Into::into),
-            updated_at: t + secs(s),
+    store
+        .mark(on_behalf(&c, &cousin, &helper, t + secs(10)))
+        .await
+        .unwrap();
+
+    let contact_status =
+        |handle: &str, status, message: Option<&str>, marked_by: Option<&str>, s| {
+            Event::ContactStatus {
+                crisis_id: c.id,
+                handle: handle.into(),
+                display_name: format!("{}{}", handle[..1].to_uppercase(), &handle[1..]),
+                status: Some(status),
+                message: message.map(Into::into),
+                marked_by: marked_by.map(Into::into),
+                updated_at: t + secs(s),
+            }
         };
+    // Each contact once, as they stand: the friend's mark on their behalf and its
+    // rejection were steps the live stream told; what stands is their own answer.
     let inbox = store.inbox(me.id, 10).await.unwrap();
     let items: Vec<_> = inbox.iter().map(|i| (i.at, i.event.clone())).collect();
     assert_eq!(
         items,
         [
             (
+                t + secs(10),
+                contact_status("cousin", SafetyStatus::Safe, None, Some("helper"), 10)
+            ),
+            (
                 t + secs(5),
-                friend_status(
-                    Some(SafetyStatus::NeedHelp),
+                contact_status(
+                    "friend",
+                    SafetyStatus::NeedHelp,
                     Some("at the hospital"),
                     None,
                     5
                 )
-            ),
-            (t + secs(4), friend_status(None, None, None, 4)),
-            (
-                t + secs(3),
-                friend_status(Some(SafetyStatus::Safe), None, Some("helper"), 3)
             ),
             (t + secs(1), activated),
         ]
@@ -94,8 +105,8 @@ pub async fn the_inbox_holds_my_notifications_and_my_contacts_changes(store: Dyn
 
     let newest = store.inbox(me.id, 2).await.unwrap();
     assert_eq!(newest.len(), 2);
-    assert_eq!(newest[0].at, t + secs(5));
-    assert_eq!(newest[1].at, t + secs(4));
+    assert_eq!(newest[0].at, t + secs(10));
+    assert_eq!(newest[1].at, t + secs(5));
 
     // The stranger gets what was left for them, and nobody's status: they have no contacts.
     let theirs: Vec<_> = store
