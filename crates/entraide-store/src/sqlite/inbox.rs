@@ -57,14 +57,14 @@ pub(super) fn inbox(
     let mut marks = Vec::new();
     {
         let standing = standing.read();
-        for (contact, handle, display_name) in &contacts {
-            for (crisis_id, mark) in standing.of_account(*contact) {
+        for contact in &contacts {
+            for (crisis_id, mark) in standing.of_account(contact.id) {
                 marks.push(InboxItem {
                     at: mark.at,
                     event: Event::ContactStatus {
                         crisis_id,
-                        handle: handle.to_string(),
-                        display_name: display_name.clone(),
+                        handle: contact.handle.to_string(),
+                        display_name: contact.display_name.clone(),
                         status: Some(mark.status),
                         message: mark.message.clone(),
                         marked_by: mark.marked_by.as_ref().map(ToString::to_string),

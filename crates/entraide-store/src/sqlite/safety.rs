@@ -3,11 +3,11 @@
 use super::convert::{
     Micros, Parsed, corrupt, handle, maybe_location, missing_is, stored_time, time,
 };
-use super::crises;
 use super::standing::{Marks, Shared, Step, after, rule_view};
+use super::{accounts, crises};
 use crate::{
-    ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkActionKind, MarkEvent, MarkWrite,
-    NeedHelp, Result, StoreError,
+    Contact, ContactState, ContactStatus, CrisisStats, CurrentMark, MarkAction, MarkActionKind,
+    MarkEvent, MarkWrite, NeedHelp, Result, StoreError,
 };
 use entraide_core::{AccountId, CrisisId, Handle, MarkOrigin, SafetyMark, SafetyStatus, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -165,6 +165,14 @@ pub(super) fn mark_history(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// My mutual contacts, by display name then handle (code-point order), as
+/// `accounts::contacts` lists them.
+pub(super) fn mutual_contacts(conn: &Connection, me: AccountId) -> Result<Vec<Contact>> {
+    let mut contacts = accounts::contacts(conn, me)?;
+    contacts.retain(|c| c.state == ContactState::Mutual);
+    Ok(contacts)
+}
+
 /// My mutual contacts only, sorted by display name then handle (code-point order).
 pub(super) fn contact_statuses(
     conn: &Connection,
@@ -176,11 +184,11 @@ pub(super) fn contact_statuses(
     let standing = standing.read();
     Ok(contacts
         .into_iter()
-        .map(|(id, handle, display_name)| {
-            let mark = standing.get((crisis, id));
+        .map(|contact| {
+            let mark = standing.get((crisis, contact.id));
             ContactStatus {
-                handle,
-                display_name,
+                handle: contact.handle,
+                display_name: contact.display_name,
                 status: mark.map(|m| m.status),
                 message: mark.and_then(|m| m.message.clone()),
                 updated_at: mark.map(|m| m.at),
@@ -188,23 +196,6 @@ pub(super) fn contact_statuses(
             }
         })
         .collect())
-}
-
-/// My mutual contacts' ids, handles and display names, by display name then handle.
-pub(super) fn mutual_contacts(
-    conn: &Connection,
-    me: AccountId,
-) -> Result<Vec<(AccountId, Handle, String)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.handle, a.display_name
-         FROM contacts c JOIN accounts a ON a.id = c.contact_id
-         WHERE c.account_id = ?1 AND c.state = 'mutual'
-         ORDER BY a.display_name, a.handle",
-    )?;
-    let rows = stmt.query_map([me.0], |r| {
-        Ok((AccountId(r.get(0)?), handle(r, 1)?, r.get(2)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(super) fn crisis_stats(

@@ -39,14 +39,14 @@ pub(super) struct Stood {
 }
 
 /// The standing marks, by crisis, with what the reads need kept beside them.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub(super) struct Standing {
     crises: HashMap<CrisisId, CrisisMarks>,
     /// The crises in which each person has a mark standing (the inbox reads contacts' marks).
     crises_of: HashMap<AccountId, Vec<CrisisId>>,
 }
 
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 struct CrisisMarks {
     marks: HashMap<AccountId, Stood>,
     /// Marks by status, kept as they change: the crisis page reads them on every load.
