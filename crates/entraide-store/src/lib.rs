@@ -175,7 +175,8 @@ pub trait Store: Send + Sync + 'static {
     /// Leaves a notification for each recipient (live delivery is the bus's job; this is
     /// what they find when they come back).
     async fn notify(&self, recipients: &[AccountId], event: &Event, at: Timestamp) -> Result<()>;
-    /// The notifications left for me, and my contacts' status changes, newest first.
+    /// The notifications left for me, and where each of my contacts stands in each crisis
+    /// (their latest word, not every step), newest first.
     async fn inbox(&self, account: AccountId, limit: u32) -> Result<Vec<InboxItem>>;
 
     // --- idempotent retries ---

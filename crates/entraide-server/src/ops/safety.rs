@@ -105,7 +105,7 @@ impl AppState {
     }
 
     /// Writes the mark, then tells the person's mutual contacts what now stands. Contacts'
-    /// inboxes read the mark history, so only the live stream is written to here.
+    /// inboxes read where the person stands, so only the live stream is written to here.
     async fn write_mark(
         &self,
         person: &Account,
