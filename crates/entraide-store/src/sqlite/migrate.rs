@@ -46,6 +46,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "standing_marks_in_memory",
         sql: include_str!("../../migrations/sqlite/0008_standing_marks_in_memory.sql"),
     },
+    Migration {
+        version: 9,
+        name: "snapshot_without_counts",
+        sql: include_str!("../../migrations/sqlite/0009_snapshot_without_counts.sql"),
+    },
 ];
 
 /// Applies the migrations this database lacks, each in its own transaction.
@@ -349,5 +354,65 @@ mod tests {
             Some(entraide_core::SafetyStatus::NotInArea)
         );
         assert!(standing.get((crisis, person(2))).is_none());
+    }
+
+    #[test]
+    fn the_snapshot_of_standing_marks_keeps_up_nothing_else() {
+        let (_dir, mut conn) = database();
+        apply_these(&mut conn, through(8)).unwrap();
+        conn.execute(
+            "INSERT INTO crises (id, title, description, kind, zone, status, starts_at,
+                                 created_at, updated_at)
+             VALUES (?1, 'Paris', '', 'attack', '{}', 'active', 0, 0, 0)",
+            [CRISIS],
+        )
+        .unwrap();
+        for person in [[2u8; 16], [3; 16]] {
+            conn.execute(
+                "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
+                 VALUES (?1, hex(?1), '', '', 'person', 0)",
+                [person],
+            )
+            .unwrap();
+            conn.execute(crises::ASK, params![CRISIS, person, 0])
+                .unwrap();
+        }
+        let asked = |conn: &Connection| -> i64 {
+            conn.query_row("SELECT asked FROM crisis_counts", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(asked(&conn), 2);
+        // What the test guards against, so it can't pass for a reason of its own: until
+        // 0009, writing the snapshot ran the counts' triggers.
+        assert!(opcodes(&conn, safety::PUT).contains(&"Program".into()));
+
+        apply(&mut conn).unwrap();
+        let ops = opcodes(&conn, safety::PUT);
+        assert!(
+            !ops.contains(&"Program".into()),
+            "writing the snapshot runs a trigger: {ops:?}"
+        );
+        let upkeep: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_schema
+                 WHERE tbl_name = 'safety_marks' AND type IN ('index', 'trigger')",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(upkeep.is_empty(), "the snapshot still keeps up {upkeep:?}");
+        // Who was asked is still counted, and counts on.
+        assert_eq!(asked(&conn), 2);
+        conn.execute(
+            "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
+             VALUES (?1, 'late', '', '', 'person', 0)",
+            [[4u8; 16]],
+        )
+        .unwrap();
+        conn.execute(crises::ASK, params![CRISIS, [4u8; 16], 1])
+            .unwrap();
+        assert_eq!(asked(&conn), 3);
     }
 }
