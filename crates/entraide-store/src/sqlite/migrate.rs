@@ -179,6 +179,26 @@ mod tests {
 
     const CRISIS: [u8; 16] = [1; 16];
 
+    /// An active crisis with the id `CRISIS`, as the first migrations store one.
+    fn add_crisis(conn: &Connection) {
+        conn.execute(
+            "INSERT INTO crises (id, title, description, kind, zone, status, starts_at,
+                                 created_at, updated_at)
+             VALUES (?1, 'Paris', '', 'attack', '{}', 'active', 0, 0, 0)",
+            [CRISIS],
+        )
+        .unwrap();
+    }
+
+    fn add_person(conn: &Connection, id: [u8; 16]) {
+        conn.execute(
+            "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
+             VALUES (?1, hex(?1), '', '', 'person', 0)",
+            [id],
+        )
+        .unwrap();
+    }
+
     /// A mark and its history as the store writes them (`on_behalf` marks carry `by`).
     struct Mark<'a> {
         person: [u8; 16],
@@ -246,21 +266,10 @@ mod tests {
         let (_dir, mut conn) = database();
         apply_these(&mut conn, through(6)).unwrap();
         let people: Vec<[u8; 16]> = (2..5).map(|n| [n; 16]).collect();
-        for (n, person) in people.iter().enumerate() {
-            conn.execute(
-                "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
-                 VALUES (?1, ?2, '', '', 'person', 0)",
-                params![person, format!("person{n}")],
-            )
-            .unwrap();
+        for person in &people {
+            add_person(&conn, *person);
         }
-        conn.execute(
-            "INSERT INTO crises (id, title, description, kind, zone, status, starts_at,
-                                 created_at, updated_at)
-             VALUES (?1, 'Paris', '', 'attack', '{}', 'active', 0, 0, 0)",
-            [CRISIS],
-        )
-        .unwrap();
+        add_crisis(&conn);
         // Two marked safe (one on their behalf), one who needs help, and a rejection,
         // which leaves no status and no standing mark.
         let marks = [
@@ -360,20 +369,9 @@ mod tests {
     fn the_snapshot_of_standing_marks_keeps_up_nothing_else() {
         let (_dir, mut conn) = database();
         apply_these(&mut conn, through(8)).unwrap();
-        conn.execute(
-            "INSERT INTO crises (id, title, description, kind, zone, status, starts_at,
-                                 created_at, updated_at)
-             VALUES (?1, 'Paris', '', 'attack', '{}', 'active', 0, 0, 0)",
-            [CRISIS],
-        )
-        .unwrap();
+        add_crisis(&conn);
         for person in [[2u8; 16], [3; 16]] {
-            conn.execute(
-                "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
-                 VALUES (?1, hex(?1), '', '', 'person', 0)",
-                [person],
-            )
-            .unwrap();
+            add_person(&conn, person);
             conn.execute(crises::ASK, params![CRISIS, person, 0])
                 .unwrap();
         }
@@ -405,12 +403,7 @@ mod tests {
         assert!(upkeep.is_empty(), "the snapshot still keeps up {upkeep:?}");
         // Who was asked is still counted, and counts on.
         assert_eq!(asked(&conn), 2);
-        conn.execute(
-            "INSERT INTO accounts (id, handle, display_name, password_hash, role, created_at)
-             VALUES (?1, 'late', '', '', 'person', 0)",
-            [[4u8; 16]],
-        )
-        .unwrap();
+        add_person(&conn, [4; 16]);
         conn.execute(crises::ASK, params![CRISIS, [4u8; 16], 1])
             .unwrap();
         assert_eq!(asked(&conn), 3);
