@@ -390,16 +390,11 @@ mod tests {
             !ops.contains(&"Program".into()),
             "writing the snapshot runs a trigger: {ops:?}"
         );
-        let upkeep: Vec<String> = conn
-            .prepare(
-                "SELECT name FROM sqlite_schema
-                 WHERE tbl_name = 'safety_marks' AND type IN ('index', 'trigger')",
-            )
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let upkeep = rows(
+            &conn,
+            "SELECT name FROM sqlite_schema
+             WHERE tbl_name = 'safety_marks' AND type IN ('index', 'trigger')",
+        );
         assert!(upkeep.is_empty(), "the snapshot still keeps up {upkeep:?}");
         // Who was asked is still counted, and counts on.
         assert_eq!(asked(&conn), 2);
